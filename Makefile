@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: GPL-2.0
+# pvguest: s390 protected virtualization guest series + its test environment.
+#
+#   make            build our kernel and boot it, run the in-guest suites
+#   make check      everything: series export/apply/checkpatch, both
+#                   kernels, host tests, boots, suites; ends "N passed, N failed"
+#   make deps       install what a fresh Debian bookworm machine lacks (root)
+#   make tree | upstream-tree | series | kernel | upstream-kernel |
+#        initramfs | qemu | clean
+#
+# Outputs go to $(BUILD); caches (ccache, QEMU source and build) to $(PVM_CACHE).
+
+BUILD     ?= build
+PVM_CACHE ?= $(HOME)/.cache/pvguest
+JOBS      ?= $(shell nproc)
+export PVM_CACHE JOBS
+
+PVM      := tools/testing/pvm
+RUN      := python3 $(PVM)/pvm-run
+RESULTS  := $(BUILD)/results
+OURS     := $(BUILD)/linux
+UPSTREAM := $(BUILD)/linux-upstream
+INITRD   := $(BUILD)/initramfs.cpio.gz
+STOCK_QEMU := /usr/bin/qemu-system-s390x
+QEMU     ?= $(STOCK_QEMU)
+BASE_TARBALL := /usr/src/linux-source-6.12.tar.xz
+
+OVERLAY_ROOTS := arch drivers include kernel lib mm Documentation tools/testing/selftests
+OVERLAY  := $(shell find $(OVERLAY_ROOTS) -type f 2>/dev/null)
+PATCHES  := patches/series patches/cover-letter $(wildcard patches/*.patch)
+
+# Kernel command line of every test boot; pvm.* options are read by init.
+APPEND   = console=ttysclp0 pvm.kid=$$(cat $(1)/.out/pvm-kid) pvm.expect=$(2)
+SUITES   := smoke blk kselftest
+BOOT     = $(RUN) boot --qemu $(QEMU) --initrd $(INITRD) --results $(RESULTS) \
+	   $(foreach s,$(SUITES),--expect-suite $(s)) \
+	   --append "$(call APPEND,$(1),$(3)) pvm.suites=$(subst $() ,$(comma),$(SUITES))" \
+	   --kernel $(1)/.out/arch/s390/boot/bzImage --name $(2)
+comma := ,
+
+.PHONY: all boot check deps tree upstream-tree series series-check kernel \
+	upstream-kernel initramfs host-tests summary clean distclean help
+
+all: boot
+
+help:
+	@sed -n '2,13p' Makefile
+
+deps:
+	@bash $(PVM)/deps.sh
+
+# ---- trees ---------------------------------------------------------------
+$(BUILD)/linux.version: $(PATCHES) $(OVERLAY) $(PVM)/tree.sh $(BASE_TARBALL)
+	@bash $(PVM)/tree.sh ours $(BUILD)
+
+$(BUILD)/linux-upstream.version: $(PVM)/tree.sh $(BASE_TARBALL)
+	@bash $(PVM)/tree.sh upstream $(BUILD)
+
+tree: $(BUILD)/linux.version
+upstream-tree: $(BUILD)/linux-upstream.version
+
+# ---- the series as git am-able patches -----------------------------------
+$(BUILD)/series/.stamp: $(BUILD)/linux.version $(PVM)/series.sh
+	@bash $(PVM)/series.sh export $(BUILD)
+	@touch $@
+
+series: $(BUILD)/series/.stamp
+
+series-check: series
+	@$(RUN) tap --name host.series --results $(RESULTS) -- bash $(PVM)/series.sh verify $(BUILD)
+
+# ---- kernels and initramfs ------------------------------------------------
+kernel: tree
+	@bash $(PVM)/kernel.sh $(OURS) -pvguest
+
+upstream-kernel: upstream-tree
+	@bash $(PVM)/kernel.sh $(UPSTREAM) -upstream
+
+$(INITRD): $(BUILD)/linux.version $(PVM)/initramfs.sh $(PVM)/initramfs/init \
+	   $(wildcard $(PVM)/guest/*)
+	@bash $(PVM)/initramfs.sh $(OURS) $@
+
+initramfs: $(INITRD)
+
+# ---- tests ------------------------------------------------------------------
+host-tests:
+	@$(RUN) tap --name host.tap-parser --results $(RESULTS) -- python3 $(PVM)/tests/test_tap.py
+
+boot: kernel initramfs
+	@rm -rf $(RESULTS)
+	@$(call BOOT,$(OURS),ours-nonpv,nonpv)
+	@$(RUN) summary $(RESULTS)
+
+# check runs every step even when one fails, records each as TAP, and
+# prints one summary at the end; it fails if anything failed.
+check:
+	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
+	@$(RUN) step --name build.tree --results $(RESULTS) -- $(MAKE) -s tree
+	@$(RUN) step --name build.upstream-tree --results $(RESULTS) -- $(MAKE) -s upstream-tree
+	@$(RUN) step --name build.series --results $(RESULTS) -- $(MAKE) -s series
+	@$(MAKE) -s series-check host-tests
+	@$(RUN) step --name build.kernel --results $(RESULTS) -- $(MAKE) -s kernel
+	@$(RUN) step --name build.upstream-kernel --results $(RESULTS) -- $(MAKE) -s upstream-kernel
+	@$(RUN) step --name build.initramfs --results $(RESULTS) -- $(MAKE) -s initramfs
+	@$(call BOOT,$(OURS),ours-nonpv,nonpv)
+	@$(call BOOT,$(UPSTREAM),upstream-nonpv,nonpv)
+	@$(RUN) summary $(RESULTS)
+
+summary:
+	@$(RUN) summary $(RESULTS)
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf $(PVM_CACHE)

@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: GPL-2.0
+"""pvguest test environment: TAP parsing, QEMU boots, summaries."""

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Boot a kernel (or a freestanding payload) under qemu-system-s390x.
+
+Every boot writes, into the results directory:
+  <run>.console.log   what the guest printed (SCLP console)
+  <run>.stderr.log    what QEMU printed on stderr
+  <run>.<suite>.tap   one TAP file per suite, plus <run>.boot.tap
+  <run>.counters      the emulator's counter line (protected boots)
+"""
+import os
+import re
+import shlex
+import subprocess
+import tempfile
+
+from . import console
+
+COUNTER_RE = re.compile(r'^s390-pv-guest: (?P<kv>(?:\S+=\S+\s*)+)$')
+
+
+def qemu_command(args, scratch):
+    """The QEMU command line for a kernel boot."""
+    cmd = [args.qemu, '-M', 's390-ccw-virtio', '-accel', 'tcg',
+           '-m', str(args.memory), '-smp', str(args.smp),
+           '-nographic', '-no-reboot', '-kernel', args.kernel]
+    if args.initrd:
+        cmd += ['-initrd', args.initrd]
+    if args.append is not None:
+        cmd += ['-append', args.append]
+    if scratch:
+        cmd += ['-drive', f'file={scratch},if=none,id=scratch,format=raw,cache=unsafe',
+                '-device', 'virtio-blk-ccw,drive=scratch,iommu_platform=on']
+        cmd += ['-netdev', 'hubport,id=net0,hubid=0',
+                '-device', 'virtio-net-ccw,netdev=net0,iommu_platform=on']
+    if args.pv:
+        opts = ','.join(['s390-pv-guest', 'id=pv0', 'start-protected=on'] + args.pv_opt)
+        cmd += ['-object', opts, '-machine', 'confidential-guest-support=pv0']
+    for extra in args.qemu_arg:
+        cmd += shlex.split(extra)
+    return cmd
+
+
+def parse_counters(stderr_text):
+    """The emulator's counter line as a dict (empty if there is none)."""
+    counters = {}
+    for line in stderr_text.splitlines():
+        m = COUNTER_RE.match(line.strip())
+        if m:
+            for kv in m['kv'].split():
+                k, _, v = kv.partition('=')
+                counters[k] = v
+    return counters
+
+
+def run_qemu(cmd, timeout):
+    """Run QEMU; return (stdout, stderr, exit code, timed out)."""
+    with subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            timed_out = True
+    return (out.decode(errors='replace'), err.decode(errors='replace'),
+            proc.returncode, timed_out)
+
+
+def write(path, text):
+    with open(path, 'w') as f:
+        f.write(text)
+
+
+def boot(args):
+    """Boot once and store the results; return True if every check passed."""
+    os.makedirs(args.results, exist_ok=True)
+    base = os.path.join(args.results, args.name)
+    for old in os.listdir(args.results):
+        if old.startswith(args.name + '.'):
+            os.unlink(os.path.join(args.results, old))
+    scratch = None
+    with tempfile.TemporaryDirectory(prefix='pvm-') as tmp:
+        if args.scratch_mib:
+            scratch = os.path.join(tmp, 'scratch.img')
+            with open(scratch, 'wb') as f:
+                f.truncate(args.scratch_mib << 20)
+        cmd = qemu_command(args, scratch)
+        write(base + '.cmdline', shlex.join(cmd) + '\n')
+        out, err, code, timed_out = run_qemu(cmd, args.timeout)
+    write(base + '.console.log', out)
+    write(base + '.stderr.log', err)
+    counters = parse_counters(err)
+    if counters:
+        write(base + '.counters', ' '.join(f'{k}={v}' for k, v in counters.items()) + '\n')
+
+    if args.raw:
+        # A freestanding payload: its whole console is one TAP document.
+        tap = '\n'.join(console.clean(l) for l in out.splitlines()) + '\n'
+        if timed_out:
+            tap += f'Bail out! timed out after {args.timeout}s\n'
+        write(base + '.tap', tap)
+        return not timed_out
+    suites, boot_tap = console.analyze(out, expected=args.expect_suite,
+                                       timed_out=timed_out, timeout=args.timeout,
+                                       exit_code=code)
+    for name, tap in suites.items():
+        write(f'{base}.{name}.tap', tap)
+    write(base + '.boot.tap', boot_tap)
+    return 'not ok' not in boot_tap

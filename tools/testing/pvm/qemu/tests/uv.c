@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ultravisor-call, facility, keyless and diag 308 tests for the emulated
+ * Ultravisor.  -append parameters:
+ *   expect=pv|nonpv   the object has start-protected=on (pv, default) or not
+ *   drop=share|unshare  the object drops that call from the Query list
+ */
+#include "lib.h"
+
+static struct uv_cb_qui qui;
+static struct uv_cb_header hdr;
+static u8 page[PAGE_SIZE] __aligned(PAGE_SIZE);
+static u64 key_psw[2] __aligned(8);
+
+#define BIT_QUI		(1UL << 63)
+#define BIT_SHARE	(1UL << (63 - 8))
+#define BIT_UNSHARE	(1UL << (63 - 9))
+
+static int pv;
+
+static int uvc_cmd(u16 cmd, u16 len, u16 *rc)
+{
+	int cc;
+
+	memset(&qui, 0, sizeof(qui));
+	qui.header.len = len;
+	qui.header.cmd = cmd;
+	cc = uvc(&qui);
+	*rc = qui.header.rc;
+	return cc;
+}
+
+static void test_query(void)
+{
+	u64 want = BIT_QUI;
+	int cc, i, clean;
+
+	if (pv) {
+		if (!param_is("drop", "share", "none"))
+			want |= BIT_SHARE;
+		if (!param_is("drop", "unshare", "none"))
+			want |= BIT_UNSHARE;
+	}
+	cc = uv_query(&qui, sizeof(qui));
+	tap_ok(cc == 0 && qui.header.rc == 1, "query len 0x120: cc %d rc 0x%x",
+	       cc, qui.header.rc);
+	tap_ok(qui.inst_calls_list[0] == want && !qui.inst_calls_list[1] &&
+	       !qui.inst_calls_list[2] && !qui.inst_calls_list[3],
+	       "query lists 0x%lx (want 0x%lx)", qui.inst_calls_list[0], want);
+	cc = uv_query(&qui, 0xa0);
+	tap_ok(cc == 1 && qui.header.rc == 5, "query len 0xa0: cc %d rc 0x%x (want cc 1 rc 5)",
+	       cc, qui.header.rc);
+	memset(&qui, 0xa5, sizeof(qui));
+	qui.header.len = 0xa8;
+	qui.header.cmd = UVC_CMD_QUI;
+	cc = uvc(&qui);
+	clean = 1;
+	for (i = 0xa8; i < (int)sizeof(qui); i++)
+		if (((u8 *)&qui)[i] != 0xa5)
+			clean = 0;
+	tap_ok(cc == 1 && qui.header.rc == 0x100,
+	       "query len 0xa8: cc %d rc 0x%x (want cc 1 rc 0x100)", cc, qui.header.rc);
+	tap_ok(clean && qui.inst_calls_list[0] == want,
+	       "query len 0xa8 fills the list and nothing beyond 0xa8");
+	cc = uv_query(&qui, 0x100);
+	tap_ok(cc == 1 && qui.header.rc == 0x100, "query len 0x100: cc %d rc 0x%x",
+	       cc, qui.header.rc);
+}
+
+static void test_share(void)
+{
+	u64 pa = (u64)page;
+	int share_ok = pv && !param_is("drop", "share", "none");
+	int unshare_ok = pv && !param_is("drop", "unshare", "none");
+	u16 rc, want;
+	int cc;
+
+	cc = uv_share(pa, UVC_CMD_SET_SHARED, &rc);
+	if (share_ok)
+		tap_ok(cc == 0 && rc == 1, "share page: cc %d rc 0x%x", cc, rc);
+	else
+		tap_ok(cc == 1 && rc == 2, "share not available: cc %d rc 0x%x (want rc 2)",
+		       cc, rc);
+	cc = uv_share(pa, UVC_CMD_SET_SHARED, &rc);
+	tap_ok(share_ok ? (cc == 0 && rc == 1) : (cc == 1 && rc == 2),
+	       "share again (idempotent): cc %d rc 0x%x", cc, rc);
+	cc = uv_share(pa, UVC_CMD_REMOVE_SHARED, &rc);
+	if (unshare_ok)
+		tap_ok(cc == 0 && rc == 1, "unshare page: cc %d rc 0x%x", cc, rc);
+	else
+		tap_ok(cc == 1 && rc == 2, "unshare not available: cc %d rc 0x%x (want rc 2)",
+		       cc, rc);
+	cc = uv_share(pa, UVC_CMD_REMOVE_SHARED, &rc);
+	tap_ok(unshare_ok ? (cc == 0 && rc == 1) : (cc == 1 && rc == 2),
+	       "unshare a secure page (idempotent): cc %d rc 0x%x", cc, rc);
+	if (!pv) {
+		tap_skip("not protected", "share error paths");
+		return;
+	}
+
+	/* short blocks (a dropped command answers rc 2 before any check) */
+	memset(&qui, 0, sizeof(qui));
+	qui.header.len = 0x28;
+	qui.header.cmd = UVC_CMD_SET_SHARED;
+	((struct uv_cb_share *)&qui)->paddr = pa;
+	cc = uvc(&qui);
+	want = share_ok ? 5 : 2;
+	tap_ok(cc == 1 && qui.header.rc == want,
+	       "share len 0x28: cc %d rc 0x%x (want rc 0x%x)", cc, qui.header.rc, want);
+	qui.header.cmd = UVC_CMD_REMOVE_SHARED;
+	cc = uvc(&qui);
+	want = unshare_ok ? 5 : 2;
+	tap_ok(cc == 1 && qui.header.rc == want,
+	       "unshare len 0x28: cc %d rc 0x%x (want rc 0x%x)", cc, qui.header.rc, want);
+	/* outside guest memory */
+	cc = uv_share(1UL << 40, UVC_CMD_SET_SHARED, &rc);
+	want = share_ok ? 0x101 : 2;
+	tap_ok(cc == 1 && rc == want, "share outside memory: cc %d rc 0x%x (want 0x%x)",
+	       cc, rc, want);
+	cc = uv_share(1UL << 40, UVC_CMD_REMOVE_SHARED, &rc);
+	want = unshare_ok ? 0x101 : 2;
+	tap_ok(cc == 1 && rc == want, "unshare outside memory: cc %d rc 0x%x (want 0x%x)",
+	       cc, rc, want);
+	/* unaligned */
+	cc = uv_share(pa + 8, UVC_CMD_SET_SHARED, &rc);
+	want = share_ok ? 0x102 : 2;
+	tap_ok(cc == 1 && rc == want, "share unaligned: cc %d rc 0x%x (want 0x%x)",
+	       cc, rc, want);
+	cc = uv_share(pa + 8, UVC_CMD_REMOVE_SHARED, &rc);
+	want = unshare_ok ? 0x102 : 2;
+	tap_ok(cc == 1 && rc == want, "unshare unaligned: cc %d rc 0x%x (want 0x%x)",
+	       cc, rc, want);
+}
+
+static void test_other_commands(void)
+{
+	static const u16 cmds[] = { 0x000f, 0x0100, 0x0200, 0x0301, 0x0002,
+				    0x1020, 0x1031, 0x1234 };
+	int i, bad = 0;
+	u16 rc;
+
+	for (i = 0; i < (int)(sizeof(cmds) / sizeof(cmds[0])); i++) {
+		int cc = uvc_cmd(cmds[i], 0x200 > sizeof(qui) ? sizeof(qui) : 0x200, &rc);
+
+		if (cc != 1 || rc != 2) {
+			printf("# cmd 0x%x: cc %d rc 0x%x\n", cmds[i], cc, rc);
+			bad++;
+		}
+	}
+	tap_ok(!bad, "host-only, attestation and unknown commands: cc 1 rc 2");
+}
+
+static void test_exceptions(void)
+{
+	int code;
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.len = sizeof(qui);
+	hdr.cmd = UVC_CMD_QUI;
+	expect_pgm();
+	enter_problem_state();
+	uvc(&qui);
+	code = check_pgm();
+	tap_ok(code == PGM_PRIVILEGED, "UVC in problem state: pgm 0x%x (want 0x02)", code);
+
+	uv_query(&qui, sizeof(qui));
+	expect_pgm();
+	asm volatile("	.insn	rrf,0xB9A40000,%[r1],%[r2],4,2\n"
+		     : : [r1] "d" (0UL), [r2] "a" (&qui) : "memory", "cc");
+	code = check_pgm();
+	tap_ok(code == PGM_SPECIFICATION, "UVC with non-zero unused fields: pgm 0x%x (want 0x06)",
+	       code);
+	expect_pgm();
+	uvc((u8 *)&qui + 4);
+	code = check_pgm();
+	tap_ok(code == PGM_SPECIFICATION, "UVC with unaligned UVCB: pgm 0x%x (want 0x06)", code);
+}
+
+static void check_key_insn(const char *name, int code)
+{
+	if (pv)
+		tap_ok(code == PGM_SPECIAL_OP, "%s traps in protected mode: pgm 0x%x",
+		       name, code);
+	else
+		tap_ok(code == 0, "%s works in non-protected mode: pgm 0x%x", name, code);
+}
+
+/* PSW key via EPSW (QEMU TCG has no IPK) */
+static u64 psw_key(void)
+{
+	u64 hi = 0, lo = 0;
+
+	asm volatile("epsw %0,%1" : "+d" (hi), "+d" (lo));
+	return (hi >> 20) & 0xf;
+}
+
+static void test_keys(void)
+{
+	register u64 r2 asm("2");
+	u64 addr = (u64)page, key;
+	int code;
+
+	expect_pgm();
+	asm volatile("iske %0,%1" : "=d" (key) : "d" (addr) : "memory");
+	check_key_insn("ISKE", check_pgm());
+	expect_pgm();
+	asm volatile("sske %0,%1" : : "d" (0UL), "d" (addr) : "memory");
+	check_key_insn("SSKE", check_pgm());
+	expect_pgm();
+	asm volatile("rrbe %0,%1" : : "d" (0UL), "d" (addr) : "memory", "cc");
+	check_key_insn("RRBE", check_pgm());
+	expect_pgm();
+	asm volatile("spka 0x10" : : : "memory");
+	code = check_pgm();
+	check_key_insn("SPKA with key 1", code);
+	asm volatile("spka 0" : : : "memory");
+	expect_pgm();
+	asm volatile("spka 0" : : : "memory");
+	tap_ok(check_pgm() == 0, "SPKA with key 0 never traps");
+
+	key_psw[0] = 0x0010000180000000UL;	/* key 1, 64-bit, DAT off */
+	expect_pgm();
+	asm volatile("	larl	%%r1,0f\n"
+		     "	stg	%%r1,8(%[p])\n"
+		     "	lpswe	0(%[p])\n"
+		     "0:\n" : : [p] "a" (key_psw) : "r1", "memory");
+	code = check_pgm();
+	key = psw_key();
+	asm volatile("spka 0" : : : "memory");
+	check_key_insn("LPSWE with key 1", code);
+	if (!pv)
+		tap_ok(key == 1, "LPSWE loaded key 1 (key %lu)", key);
+	else
+		tap_ok(key == 0, "PSW key stays 0 (key %lu)", key);
+
+	r2 = addr;
+	expect_pgm();
+	asm volatile("tprot 0(%0),0x10" : : "a" (r2) : "memory", "cc");
+	check_key_insn("TPROT with key 1", check_pgm());
+	tap_skip("PFMF is not implemented by QEMU TCG", "PFMF set-key");
+}
+
+static void test_diag308(void)
+{
+	static const int subcodes[] = { 4, 7, 8, 9, 10 };
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		register u64 r2 asm("2") = (u64)page;
+		register u64 r4 asm("4") = subcodes[i];
+		int code;
+
+		if (!pv) {
+			tap_skip("would IPL in non-protected mode",
+				 "diag 308 subcode %d", subcodes[i]);
+			continue;
+		}
+		expect_pgm();
+		asm volatile(".insn rs,0x83000000,%0,%1,0x308(%%r0)"
+			     : "+d" (r2) : "d" (r4) : "r3", "memory", "cc");
+		code = check_pgm();
+		tap_ok(code == PGM_SPECIFICATION,
+		       "diag 308 subcode %d in protected mode: pgm 0x%x (want 0x06)",
+		       subcodes[i], code);
+	}
+}
+
+int main(void)
+{
+	pv = param_is("expect", "pv", "pv");
+	tap_plan(40);
+	printf("# emulated Ultravisor: expect %s\n", pv ? "protected" : "non-protected");
+	tap_ok(test_facility(158), "facility 158 (UV call) installed");
+	tap_ok(test_facility(161), "facility 161 (unpack) installed");
+	tap_ok(test_facility(169) == pv, "facility 169 (storage-key removal) %s",
+	       pv ? "installed" : "absent");
+	test_query();		/* 6 */
+	test_share();		/* 4 + 6 */
+	test_other_commands();	/* 1 */
+	test_exceptions();	/* 3 */
+	test_keys();		/* 9 */
+	test_diag308();		/* 5 */
+	return 0;
+}

@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# series.sh export BUILD_DIR   - git format-patch series in BUILD_DIR/series/
+# series.sh verify BUILD_DIR   - TAP: git am onto a fresh base, compare with
+#                                BUILD_DIR/linux, checkpatch --strict each patch
+#
+# Each file in patches/ is a mail-format patch (From:, Subject:, body,
+# Signed-off-by, "---", optional "Overlay: path" notes, diff). Overlay files
+# it claims are added in the same commit, so every commit is one logical
+# change that carries both its edits and its new files.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+. "$here/lib/common.sh"
+
+cmd=${1:?usage: series.sh export|verify BUILD_DIR}
+build=$(mkdir -p "${2:?usage: series.sh export|verify BUILD_DIR}" && cd "$2" && pwd)
+out=$build/series
+export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_DATE="2026-01-01T00:00:00Z"
+export GIT_COMMITTER_DATE="$GIT_AUTHOR_DATE"
+git_id() {
+	git -C "$repo" config "user.$1" || die "git config user.$1 is not set"
+}
+
+# base_repo DIR: a fresh checkout of the unmodified base tree, as a git
+# repository whose base commit is tagged pvm-base. The extracted base is
+# committed once per base version and cloned from there.
+base_repo() {
+	local dir=$1 cache
+	cache=$build/.base-git-$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null | tr -c 'A-Za-z0-9.\n' _)
+	if [ ! -d "$cache/.git" ]; then
+		rm -rf "$cache"
+		extract_base "$cache"
+		git -C "$cache" init -q -b base
+		git -C "$cache" config gc.auto 0
+		# Debian's .gitignore ignores the top level: force the add.
+		git -C "$cache" add -A -f
+		git -C "$cache" -c user.name="$(git_id name)" -c user.email="$(git_id email)" \
+			commit -q -m "base: $(kernel_release "$cache") ($(base_version))"
+		git -C "$cache" tag pvm-base
+	fi
+	rm -rf "$dir"
+	git clone -q --local "$cache" "$dir"
+	git -C "$dir" config user.name "$(git_id name)"
+	git -C "$dir" config user.email "$(git_id email)"
+	git -C "$dir" checkout -q -b pvguest pvm-base
+}
+
+export_series() {
+	local work=$build/.series-work p info msg diff author email f n=0
+	phase "exporting the series: preparing a git base tree"
+	base_repo "$work"
+	for p in $(series_patches "$repo/patches"); do
+		msg=$work/.git/pvm-msg diff=$work/.git/pvm-diff
+		info=$(git -C "$work" mailinfo "$msg" "$diff" < "$repo/patches/$p") ||
+			die "patch $p: not a mail-format patch"
+		author=$(echo "$info" | sed -n 's/^Author: //p')
+		email=$(echo "$info" | sed -n 's/^Email: //p')
+		[ -n "$author" ] && [ -n "$email" ] || die "patch $p: no From: line"
+		{ echo "$info" | sed -n 's/^Subject: //p'; echo; cat "$msg"; } > "$msg.full"
+		grep -q '^Signed-off-by: ' "$msg.full" || die "patch $p: no Signed-off-by"
+		if [ -s "$diff" ]; then
+			git -C "$work" apply --index "$diff" ||
+				die "patch $p does not apply with git apply"
+		fi
+		for f in $(patch_overlay "$repo/patches/$p"); do
+			install -D -m "$(stat -c %a "$repo/$f")" "$repo/$f" "$work/$f"
+			git -C "$work" add -f "$f"
+		done
+		git -C "$work" commit -q --author "$author <$email>" -F "$msg.full"
+		n=$((n + 1))
+	done
+	rm -rf "$out"
+	git -C "$work" format-patch -q --cover-letter --no-signature -o "$out" pvm-base
+	fill_cover "$out"/0000-cover-letter.patch
+	# keep the work repository: verify compares against a fresh one
+	phase "series exported: $n patches in $out"
+}
+
+# fill_cover FILE: replace format-patch's placeholders with patches/cover-letter
+# (first line: subject; the rest: body).
+fill_cover() {
+	local cover=$1 subj body
+	subj=$(head -1 "$repo/patches/cover-letter")
+	body=$(tail -n +3 "$repo/patches/cover-letter")
+	python3 - "$cover" "$subj" "$body" <<'PY'
+import sys
+path, subj, body = sys.argv[1:4]
+text = open(path).read()
+text = text.replace("*** SUBJECT HERE ***", subj).replace("*** BLURB HERE ***", body)
+open(path, "w").write(text)
+PY
+}
+
+verify_series() {
+	local work=$build/.series-verify patches p i=0 total bad
+	[ -d "$out" ] || die "no exported series in $out; run 'make series'"
+	mapfile -t patches < <(ls "$out"/*.patch | grep -v '/0000-cover-letter.patch$')
+	[ ${#patches[@]} -gt 0 ] || die "the exported series in $out has no patches"
+	total=$(( ${#patches[@]} + 2 ))
+	echo "TAP version 13"
+	echo "1..$total"
+	base_repo "$work" >/dev/null
+	i=$((i + 1))
+	if git -C "$work" am -q "${patches[@]}" > "$work.am.log" 2>&1; then
+		echo "ok $i - git am applies ${#patches[@]} patches to $(base_version)"
+	else
+		echo "not ok $i - git am failed"; sed 's/^/# /' "$work.am.log"
+		git -C "$work" am --abort 2>/dev/null || true
+	fi
+	i=$((i + 1))
+	if diff -r -q -x .git -x .pc -x .out "$work" "$build/linux" > "$work.diff.log" 2>&1; then
+		echo "ok $i - git am result is identical to 'make tree'"
+	else
+		echo "not ok $i - git am result differs from 'make tree'"
+		head -20 "$work.diff.log" | sed 's/^/# /'
+	fi
+	for p in "${patches[@]}"; do
+		i=$((i + 1))
+		if (cd "$work" && ./scripts/checkpatch.pl --strict -q --no-summary "$p") \
+			> "$work.cp.log" 2>&1; then
+			echo "ok $i - checkpatch --strict $(basename "$p")"
+		else
+			echo "not ok $i - checkpatch --strict $(basename "$p")"
+			sed 's/^/# /' "$work.cp.log"
+		fi
+	done
+}
+
+case $cmd in
+export) export_series ;;
+verify) verify_series ;;
+*) die "usage: series.sh export|verify BUILD_DIR" ;;
+esac

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Unit tests of the TAP parser and the console judge, on fixture logs.
+
+Prints TAP itself, so the runner counts it like every other suite. Each
+fixture states what the runner must conclude; the failing fixtures prove
+that the runner reports failures.
+"""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from pvm import console, tap  # noqa: E402
+
+results = []
+
+
+def check(cond, desc):
+    results.append((bool(cond), desc))
+
+
+def fixture(name):
+    with open(os.path.join(HERE, 'fixtures', name)) as f:
+        return f.read()
+
+
+def judge(name, **kw):
+    """(per-suite Counts, boot Counts) for a fixture console log."""
+    suites, boot = console.analyze(fixture(name), **kw)
+    counts = {s: tap.count(tap.parse(t), s) for s, t in suites.items()}
+    return counts, tap.count(tap.parse(boot), 'boot')
+
+
+def main():
+    c, b = judge('pass.log', expected=['smoke', 'kselftest'])
+    check(b.failed == 0 and b.passed == 5, 'pass.log: boot judged good')
+    check(c['smoke'].passed == 1 and c['smoke'].skipped == 1 and c['smoke'].failed == 0,
+          'pass.log: smoke has 1 pass and 1 skip (skips are not passes)')
+    k = c['kselftest']
+    check((k.passed, k.failed, k.skipped) == (2, 0, 1),
+          'pass.log: kselftest nested subtests counted at the leaves')
+
+    c, b = judge('panic.log', expected=['blk'], exit_code=0)
+    check(b.failed >= 2, 'panic.log: panic and unfinished boot are failures')
+    check(c['blk'].failed >= 1, 'panic.log: the interrupted suite fails')
+    check(any('panic' in f for f in b.failures), 'panic.log: the panic is named')
+
+    c, b = judge('timeout.log', expected=['blk'], timed_out=True, timeout=60)
+    check(any('timed out' in f for f in b.failures), 'timeout.log: timeout reported')
+    check(c['blk'].failed >= 1, 'timeout.log: the hung suite fails')
+
+    c, b = judge('truncated-plan.log', expected=['smoke'])
+    check(b.failed == 0, 'truncated-plan.log: the boot itself was fine')
+    check(c['smoke'].failed == 2 and c['smoke'].passed == 3,
+          'truncated-plan.log: 2 announced tests missing are 2 failures')
+
+    c, b = judge('failing-subtest.log', expected=['kselftest', 'kunit', 'smoke'])
+    check(c['kselftest'].failed == 1 and c['kselftest'].passed == 2,
+          'failing-subtest.log: the failing kselftest subtest is counted once')
+    check(c['kunit'].failed == 1 and c['kunit'].passed == 1,
+          'failing-subtest.log: KTAP nested by indentation is parsed')
+    check(b.failed == 1 and any('smoke' in f for f in b.failures),
+          'failing-subtest.log: a missing expected suite fails the boot')
+
+    c, b = judge('oops.log', expected=['smoke'])
+    check(b.failed == 1 and any('Oops' in f or 'Unable' in f for f in b.failures),
+          'oops.log: an oops after the suites still fails the boot')
+
+    # plain TAP edge cases
+    check(tap.count(tap.parse('ok 1 - x\n'), 's').failed == 1, 'missing plan is a failure')
+    check(tap.count(tap.parse(''), 's').failed == 1, 'no output at all is a failure')
+    check(tap.count(tap.parse('1..2\nok 1\nBail out! broken\n'), 's').failed == 2,
+          'Bail out! and the missing test are failures')
+    check(tap.count(tap.parse('1..0 # SKIP no device\n'), 's').skipped == 1,
+          'a skipped plan is a skip, not a pass')
+    check(tap.count(tap.parse('1..1\nnot ok 1 - x # TODO later\n'), 's').failed == 0,
+          'a TODO failure is not counted as a failure')
+
+    print('TAP version 13')
+    print(f'1..{len(results)}')
+    for i, (ok, desc) in enumerate(results, 1):
+        print(f'{"ok" if ok else "not ok"} {i} - {desc}')
+    return 0 if all(ok for ok, _ in results) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

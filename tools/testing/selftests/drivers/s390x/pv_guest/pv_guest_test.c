@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Protected virtualization guest detection, seen from user space.
+ *
+ * The kernel reports its mode in /sys/firmware/uv/prot_virt_guest and the
+ * Ultravisor's Query data in /sys/firmware/uv/query/. The environment tells
+ * the suite what the boot was meant to be, so a kernel that gets the mode
+ * wrong fails instead of passing by accident:
+ *
+ *   PV_GUEST_EXPECT=pv|nonpv   expected mode (tests needing it skip if unset)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../../kselftest_harness.h"
+
+#define UV_SYSFS "/sys/firmware/uv"
+
+/* Installed-call bits (MSB0 numbering) a protected guest must see. */
+#define UVC_BIT_QUERY		0
+#define UVC_BIT_SET_SHARED	8
+#define UVC_BIT_REMOVE_SHARED	9
+
+/* Read a whole sysfs file; returns -errno on failure. */
+static int read_file(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return n;
+}
+
+/* The guest flag: 0 or 1, or -1 if the file is malformed. Absent means 0. */
+static int prot_virt_guest(void)
+{
+	char buf[16];
+	int n = read_file(UV_SYSFS "/prot_virt_guest", buf, sizeof(buf));
+
+	if (n == -ENOENT)
+		return 0;
+	if (n < 0)
+		return -1;
+	if (!strcmp(buf, "0\n"))
+		return 0;
+	if (!strcmp(buf, "1\n"))
+		return 1;
+	return -1;
+}
+
+static const char *expected_mode(void)
+{
+	const char *e = getenv("PV_GUEST_EXPECT");
+
+	return e && *e ? e : NULL;
+}
+
+static int inst_call_bit(unsigned long long word0, int bit)
+{
+	return (word0 >> (63 - bit)) & 1;
+}
+
+TEST(prot_virt_guest_is_well_formed)
+{
+	ASSERT_NE(-1, prot_virt_guest())
+		TH_LOG(UV_SYSFS "/prot_virt_guest must read \"0\\n\" or \"1\\n\"");
+}
+
+TEST(mode_matches_expectation)
+{
+	const char *expect = expected_mode();
+	int guest = prot_virt_guest();
+
+	if (!expect)
+		SKIP(return, "PV_GUEST_EXPECT not set");
+	ASSERT_TRUE(!strcmp(expect, "pv") || !strcmp(expect, "nonpv"))
+		TH_LOG("PV_GUEST_EXPECT=%s: use pv or nonpv", expect);
+	ASSERT_EQ(!strcmp(expect, "pv"), guest)
+		TH_LOG("booted as %s, kernel says prot_virt_guest=%d", expect, guest);
+}
+
+TEST(guest_sees_share_calls)
+{
+	unsigned long long word0;
+	char buf[256], *end;
+
+	if (prot_virt_guest() != 1)
+		SKIP(return, "not a protected guest");
+	ASSERT_LT(0, read_file(UV_SYSFS "/query/facilities", buf, sizeof(buf)));
+	errno = 0;
+	word0 = strtoull(buf, &end, 16);
+	ASSERT_TRUE(!errno && end != buf && *end == '\n')
+		TH_LOG("query/facilities does not start with a hex word: %s", buf);
+	EXPECT_TRUE(inst_call_bit(word0, UVC_BIT_QUERY));
+	EXPECT_TRUE(inst_call_bit(word0, UVC_BIT_SET_SHARED));
+	EXPECT_TRUE(inst_call_bit(word0, UVC_BIT_REMOVE_SHARED));
+}
+
+TEST_HARNESS_MAIN
