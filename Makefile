@@ -21,8 +21,10 @@ RESULTS  := $(BUILD)/results
 OURS     := $(BUILD)/linux
 UPSTREAM := $(BUILD)/linux-upstream
 INITRD   := $(BUILD)/initramfs.cpio.gz
-STOCK_QEMU := /usr/bin/qemu-system-s390x
-QEMU     ?= $(STOCK_QEMU)
+# Every boot, protected or not, ours or upstream, uses the same emulator:
+# QEMU with our software Ultravisor series (tools/testing/pvm/qemu).
+QEMU     ?= $(BUILD)/qemu/qemu-system-s390x
+PAYLOADS := $(BUILD)/payloads
 BASE_TARBALL := /usr/src/linux-source-6.12.tar.xz
 
 OVERLAY_ROOTS := arch drivers include kernel lib mm Documentation tools/testing/selftests
@@ -32,13 +34,14 @@ PATCHES  := patches/series patches/cover-letter $(wildcard patches/*.patch)
 # Kernel command line of every test boot; pvm.* options are read by init.
 APPEND   = console=ttysclp0 pvm.kid=$$(cat $(1)/.out/pvm-kid) pvm.expect=$(2)
 SUITES   := smoke blk kselftest
+# BOOT tree,run-name,pv|nonpv[,extra pvm-run options]
 BOOT     = $(RUN) boot --qemu $(QEMU) --initrd $(INITRD) --results $(RESULTS) \
-	   $(foreach s,$(SUITES),--expect-suite $(s)) \
+	   $(foreach s,$(SUITES),--expect-suite $(s)) $(if $(filter pv,$(3)),--pv) $(4) \
 	   --append "$(call APPEND,$(1),$(3)) pvm.suites=$(subst $() ,$(comma),$(SUITES))" \
 	   --kernel $(1)/.out/arch/s390/boot/bzImage --name $(2)
 comma := ,
 
-.PHONY: all boot check deps tree upstream-tree series series-check kernel \
+.PHONY: qemu payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
 	upstream-kernel initramfs host-tests summary clean distclean help
 
 all: boot
@@ -82,12 +85,24 @@ $(INITRD): $(BUILD)/linux.version $(PVM)/initramfs.sh $(PVM)/initramfs/init \
 
 initramfs: $(INITRD)
 
+# ---- the emulator: QEMU with the software Ultravisor --------------------
+qemu:
+	@bash $(PVM)/qemu/build.sh $(BUILD)/qemu
+
+payloads:
+	@$(MAKE) -s -C $(PVM)/qemu/tests O=$(abspath $(PAYLOADS))
+
+emu-tests: qemu payloads
+	@$(RUN) payloads --qemu $(QEMU) --dir $(PAYLOADS) --cases $(PVM)/qemu/tests/cases \
+		--results $(RESULTS)
+
 # ---- tests ------------------------------------------------------------------
 host-tests:
 	@$(RUN) tap --name host.tap-parser --results $(RESULTS) -- python3 $(PVM)/tests/test_tap.py
 
-boot: kernel initramfs
+boot: kernel initramfs qemu
 	@rm -rf $(RESULTS)
+	@$(call BOOT,$(OURS),ours-pv,pv)
 	@$(call BOOT,$(OURS),ours-nonpv,nonpv)
 	@$(RUN) summary $(RESULTS)
 
@@ -102,8 +117,13 @@ check:
 	@$(RUN) step --name build.kernel --results $(RESULTS) -- $(MAKE) -s kernel
 	@$(RUN) step --name build.upstream-kernel --results $(RESULTS) -- $(MAKE) -s upstream-kernel
 	@$(RUN) step --name build.initramfs --results $(RESULTS) -- $(MAKE) -s initramfs
+	@$(RUN) step --name build.qemu --results $(RESULTS) -- $(MAKE) -s qemu
+	@$(RUN) step --name build.payloads --results $(RESULTS) -- $(MAKE) -s payloads
+	@$(MAKE) -s emu-tests
 	@$(call BOOT,$(OURS),ours-nonpv,nonpv)
 	@$(call BOOT,$(UPSTREAM),upstream-nonpv,nonpv)
+	@$(call BOOT,$(OURS),ours-pv,pv)
+	@$(call BOOT,$(UPSTREAM),upstream-pv,pv)
 	@$(RUN) summary $(RESULTS)
 
 summary:

@@ -80,28 +80,51 @@ stage=$build/.stage-$which
 rm -rf "$stage"
 phase "extracting $(base_version) for the $which tree"
 extract_base "$stage"
-touch "$stage/.pvm-extracted"
 if [ "$which" = ours ]; then
 	phase "checking the overlay"
 	check_overlay
 	phase "applying overlay and quilt series ($(series_patches "$repo/patches" | wc -l) patches)"
 	stage_ours "$stage"
 fi
-# Files the overlay and the patches touched get fresh timestamps; where
-# their content equals what is already in $dest, keep the old timestamp
-# so that make does not rebuild what did not change. The base files keep
-# the tarball's timestamps, so rsync's quick check skips them.
-if [ -d "$dest" ]; then
+# touched_files: what the overlay and the patches changed in the stage
+# (quilt keeps a backup of every file a patch touches under .pc/PATCH/).
+touched_files() {
+	(cd "$stage" && {
+		[ -d .pc ] && find .pc -mindepth 2 -type f ! -name .timestamp | cut -d/ -f3-
+		for p in $(series_patches "$repo/patches"); do
+			patch_overlay "$repo/patches/$p"
+		done
+	}) | sort -u
+}
+
+# The tree in $dest is the base plus what the last run touched. Only the
+# union of the files touched then and now is synced (copied where the
+# content differs, removed where the stage has no such file), so unchanged
+# files keep their timestamps and kernel rebuilds stay incremental. A new
+# base version replaces the tree.
+if [ -d "$dest" ] && [ "$(cut -d' ' -f2- "$dest.version" 2>/dev/null)" = "$(base_version)" ]; then
 	phase "syncing into $dest"
-	(cd "$stage" && find . -type f -newer .pvm-extracted ! -path './.pc/*') |
+	touched_files > "$stage/.pvm-touched"
+	{ cat "$stage/.pvm-touched"; cat "$dest/.pvm-touched" 2>/dev/null || true; } | sort -u |
 	while read -r f; do
-		cmp -s "$stage/$f" "$dest/$f" && touch -r "$dest/$f" "$stage/$f"
+		if [ -f "$stage/$f" ]; then
+			if ! cmp -s "$stage/$f" "$dest/$f"; then
+				mkdir -p "$(dirname "$dest/$f")"
+				cp -p "$stage/$f" "$dest/$f"
+				touch "$dest/$f"
+			fi
+		else
+			rm -f "$dest/$f"
+		fi
 	done
-	rm -f "$stage/.pvm-extracted"
-	rsync -a --delete --exclude=/.out "$stage"/ "$dest"/
+	rm -rf "$dest/.pc"
+	if [ -d "$stage/.pc" ]; then cp -a "$stage/.pc" "$dest/.pc"; fi
+	cp "$stage/.pvm-touched" "$dest/.pvm-touched"
 	rm -rf "$stage"
 else
-	rm -f "$stage/.pvm-extracted"
+	if [ "$which" = ours ]; then touched_files > "$stage/.pvm-touched"; fi
+	if [ -d "$dest/.out" ]; then mv "$dest/.out" "$stage/.out"; fi
+	rm -rf "$dest"
 	mv "$stage" "$dest"
 fi
 echo "$(kernel_release "$dest") $(base_version)" > "$dest.version"

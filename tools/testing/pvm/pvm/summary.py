@@ -16,12 +16,21 @@ def collect(results):
     return rows
 
 
+# The emulator counters shown in the summary (all of them stay in
+# <run>.counters).
+SHOWN = ('protected', 'uvc-query', 'uvc-share', 'uvc-unshare', 'uvc-errors',
+         'shared-now', 'shared-peak', 'violations', 'stale-bytes', 'key-traps')
+
+
 def counters(results):
-    """{run: counter line} for every protected boot."""
+    """{run: {counter: value}} for every kernel boot under the emulator."""
     out = {}
     for path in sorted(glob.glob(os.path.join(results, '*.counters'))):
+        run = os.path.basename(path)[:-len('.counters')]
+        if run.startswith('emu.'):
+            continue        # the emulator's own payloads: model tests
         with open(path) as f:
-            out[os.path.basename(path)[:-len('.counters')]] = f.read().strip()
+            out[run] = dict(kv.partition('=')[::2] for kv in f.read().split())
     return out
 
 
@@ -34,8 +43,13 @@ def report(results, tail_lines=40):
     for name, c in rows:
         print(f'{name:<{width}}  {c.passed:4}  {c.failed:4}  {c.skipped:4}')
         total.add(c)
-    for run, line in counters(results).items():
-        print(f'counters {run}: {line}')
+    runs = counters(results)
+    if runs:
+        rw = max(len(r) for r in runs)
+        print(f'\nemulator counters{" " * (rw - 16)}  ' +
+              ' '.join(f'{k:>11}' for k in SHOWN))
+        for run, c in runs.items():
+            print(f'{run:<{rw}}  ' + ' '.join(f'{c.get(k, "-"):>11}' for k in SHOWN))
     if total.failures:
         print('\nfailures:')
         for f in total.failures:

@@ -56,6 +56,7 @@ struct irb {
 #define CCW_FLAG_SLI	0x20
 #define CCW_FLAG_IDA	0x04
 #define ORB_FMT1	0x0080
+#define ORB_C64		0x0002	/* format-2 (64-bit) IDAWs, 4K blocks */
 #define PMCW_ENA	0x0080
 #define PMCW_DNV	0x0001
 #define CSTAT_PROG_CHECK 0x20
@@ -128,13 +129,13 @@ static int find_device(void)
 }
 
 /* Run one CCW; returns 0 on normal completion, else the subchannel status. */
-static int run_ccw(struct ccw1 *ccw)
+static int run_ccw_orb(struct ccw1 *ccw, u16 ctrl0)
 {
 	int cc, i;
 
 	memset(&orb, 0, sizeof(orb));
 	orb.intparm = 0x12345678;
-	orb.ctrl0 = ORB_FMT1;
+	orb.ctrl0 = ORB_FMT1 | ctrl0;
 	orb.lpm = 0xff;
 	orb.cpa = (u32)(u64)ccw;
 	cc = ssch(schid, &orb);
@@ -150,6 +151,11 @@ static int run_ccw(struct ccw1 *ccw)
 	if (irb.cstat == 0 && (irb.dstat & 0x0c) == 0x0c)
 		return 0;
 	return irb.cstat << 8 | irb.dstat;
+}
+
+static int run_ccw(struct ccw1 *ccw)
+{
+	return run_ccw_orb(ccw, 0);
 }
 
 static struct ccw1 *make_ccw(u8 *page, u8 cmd, u8 flags, u16 count, void *data)
@@ -182,10 +188,10 @@ static int sense_id(u8 *ccw_page, u8 *data)
 
 static int sense_id_ida(u8 *ccw_page, u8 *idaw_page, u8 *data)
 {
-	*(u32 *)idaw_page = (u32)(u64)data;
+	*(u64 *)idaw_page = (u64)data;
 	memset(data, 0, 8);
-	return run_ccw(make_ccw(ccw_page, CCW_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_IDA,
-				8, idaw_page));
+	return run_ccw_orb(make_ccw(ccw_page, CCW_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_IDA,
+				    8, idaw_page), ORB_C64);
 }
 
 int main(void)
@@ -196,7 +202,7 @@ int main(void)
 	u16 rc;
 
 	denied = pv && param_is("mode", "deny", "deny");
-	tap_plan(10);
+	tap_plan(9);
 	printf("# device access checking: %s, mode %s\n", pv ? "protected" : "non-protected",
 	       param_str("mode", "deny"));
 	if (!find_device()) {
