@@ -33,12 +33,25 @@ PATCHES  := patches/series patches/cover-letter $(wildcard patches/*.patch)
 
 # Kernel command line of every test boot; pvm.* options are read by init.
 APPEND   = console=ttysclp0 pvm.kid=$$(cat $(1)/.out/pvm-kid) pvm.expect=$(2)
-SUITES   := smoke blk kselftest
-# BOOT tree,run-name,pv|nonpv[,extra pvm-run options]
+SUITES   := smoke blk kselftest kunit
+# What the emulated Ultravisor advertises to a guest: Query, Set and Remove
+# Shared Access (installed-calls bits 0, 8, 9).
+PV_FACILITIES := 80c0000000000000
+# BOOT tree,run-name,pv|nonpv[,pvm-run options[,kernel command line[,suites]]]
 BOOT     = $(RUN) boot --qemu $(QEMU) --initrd $(INITRD) --results $(RESULTS) \
-	   $(foreach s,$(SUITES),--expect-suite $(s)) $(if $(filter pv,$(3)),--pv) $(4) \
-	   --append "$(call APPEND,$(1),$(3)) pvm.suites=$(subst $() ,$(comma),$(SUITES))" \
+	   $(foreach s,$(or $(6),$(SUITES)),--expect-suite $(s)) \
+	   $(if $(findstring pv,$(3)),$(if $(findstring nonpv,$(3)),,--pv)) $(4) \
+	   --append "$(call APPEND,$(1),$(3)) $(5) pvm.suites=$(subst $() ,$(comma),$(or $(6),$(SUITES)))" \
 	   --kernel $(1)/.out/arch/s390/boot/bzImage --name $(2)
+# The boots of make check: both kernels, normal and protected, plus a
+# protected boot whose Ultravisor does not list Remove Shared Access.
+define BOOTS
+	@$(call BOOT,$(OURS),ours-nonpv,nonpv)
+	@$(call BOOT,$(UPSTREAM),upstream-nonpv,nonpv)
+	@$(call BOOT,$(OURS),ours-pv,pv,,pvm.facilities=$(PV_FACILITIES))
+	@$(call BOOT,$(UPSTREAM),upstream-pv,pv,,pvm.facilities=$(PV_FACILITIES))
+	@$(call BOOT,$(OURS),ours-pv-nounshare,pv,--pv-opt query-drop-unshare=on,pvm.expect=nonpv pvm.why=without_Remove_Shared_Access,smoke kselftest)
+endef
 comma := ,
 
 .PHONY: qemu payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
@@ -74,7 +87,7 @@ series-check: series
 
 # ---- kernels and initramfs ------------------------------------------------
 kernel: tree
-	@bash $(PVM)/kernel.sh $(OURS) -pvguest
+	@bash $(PVM)/kernel.sh $(OURS) -pvguest $(PVM)/config/pvm-test-ours.config
 
 upstream-kernel: upstream-tree
 	@bash $(PVM)/kernel.sh $(UPSTREAM) -upstream
@@ -102,7 +115,7 @@ host-tests:
 
 boot: kernel initramfs qemu
 	@rm -rf $(RESULTS)
-	@$(call BOOT,$(OURS),ours-pv,pv)
+	@$(call BOOT,$(OURS),ours-pv,pv,,pvm.facilities=$(PV_FACILITIES))
 	@$(call BOOT,$(OURS),ours-nonpv,nonpv)
 	@$(RUN) summary $(RESULTS)
 
@@ -120,10 +133,7 @@ check:
 	@$(RUN) step --name build.qemu --results $(RESULTS) -- $(MAKE) -s qemu
 	@$(RUN) step --name build.payloads --results $(RESULTS) -- $(MAKE) -s payloads
 	@$(MAKE) -s emu-tests
-	@$(call BOOT,$(OURS),ours-nonpv,nonpv)
-	@$(call BOOT,$(UPSTREAM),upstream-nonpv,nonpv)
-	@$(call BOOT,$(OURS),ours-pv,pv)
-	@$(call BOOT,$(UPSTREAM),upstream-pv,pv)
+	$(BOOTS)
 	@$(RUN) summary $(RESULTS)
 
 summary:

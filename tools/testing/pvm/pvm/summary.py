@@ -6,13 +6,48 @@ import os
 from . import console, tap
 
 
-def collect(results):
-    """[(suite name, Counts)] for every .tap file in a results directory."""
+EXPECTED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        'expected-failures')
+
+
+def load_expected(path=EXPECTED):
+    """[(suite, substring, why)]: failures that are findings, not regressions.
+
+    Used for the upstream kernel, whose known defects the suites show; every
+    entry names the suite (run.suite) and a substring of the test's label.
+    """
+    out = []
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if line.strip() and not line.startswith('#'):
+                    suite, sub, why = (line.rstrip('\n').split('\t') + ['', ''])[:3]
+                    out.append((suite, sub, why))
+    return out
+
+
+def apply_expected(name, counts, expected):
+    """Move failures listed in the expectations out of counts.failed."""
+    known = []
+    for f in list(counts.failures):
+        for suite, sub, why in expected:
+            if name.startswith("upstream-") and suite == name and sub in f:
+                counts.failures.remove(f)
+                counts.failed -= 1
+                known.append(f'{f}  [{why}]')
+                break
+    return known
+
+
+def collect(results, expected=None):
+    """[(suite name, Counts, known failures)] for every .tap file."""
+    expected = load_expected() if expected is None else expected
     rows = []
     for path in sorted(glob.glob(os.path.join(results, '*.tap'))):
         name = os.path.basename(path)[:-len('.tap')]
         with open(path, errors='replace') as f:
-            rows.append((name, tap.count(tap.parse(f.read()), name)))
+            c = tap.count(tap.parse(f.read()), name)
+        rows.append((name, c, apply_expected(name, c, expected)))
     return rows
 
 
@@ -38,11 +73,13 @@ def report(results, tail_lines=40):
     """Print the summary; return the total Counts."""
     total = tap.Counts()
     rows = collect(results)
-    width = max([len(n) for n, _ in rows] + [10])
-    print(f'{"suite":<{width}}  pass  fail  skip')
-    for name, c in rows:
-        print(f'{name:<{width}}  {c.passed:4}  {c.failed:4}  {c.skipped:4}')
+    width = max([len(n) for n, _, _ in rows] + [10])
+    print(f'{"suite":<{width}}  pass  fail  skip  known')
+    known = []
+    for name, c, k in rows:
+        print(f'{name:<{width}}  {c.passed:4}  {c.failed:4}  {c.skipped:4}  {len(k):5}')
         total.add(c)
+        known += k
     runs = counters(results)
     if runs:
         rw = max(len(r) for r in runs)
@@ -50,11 +87,16 @@ def report(results, tail_lines=40):
               ' '.join(f'{k:>11}' for k in SHOWN))
         for run, c in runs.items():
             print(f'{run:<{rw}}  ' + ' '.join(f'{c.get(k, "-"):>11}' for k in SHOWN))
+    if known:
+        print('\nknown upstream findings (expected failures, see '
+              'tools/testing/pvm/expected-failures):')
+        for k in known:
+            print(f'  {k}')
     if total.failures:
         print('\nfailures:')
         for f in total.failures:
             print(f'  {f}')
-    failed_runs = sorted({n.rsplit('.', 1)[0] for n, c in rows
+    failed_runs = sorted({n.rsplit('.', 1)[0] for n, c, _ in rows
                           if c.failed and n.endswith('.boot')})
     for run in failed_runs:
         log = os.path.join(results, run + '.console.log')

@@ -8,11 +8,16 @@
  * wrong fails instead of passing by accident:
  *
  *   PV_GUEST_EXPECT=pv|nonpv   expected mode (tests needing it skip if unset)
+ *   PV_GUEST_WHY=text          expected reason in the kernel's boot line
+ *   PV_GUEST_FACILITIES=hex    first word of the installed-calls list the
+ *                              Ultravisor advertises
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../../kselftest_harness.h"
 
@@ -100,6 +105,73 @@ TEST(guest_sees_share_calls)
 	EXPECT_TRUE(inst_call_bit(word0, UVC_BIT_QUERY));
 	EXPECT_TRUE(inst_call_bit(word0, UVC_BIT_SET_SHARED));
 	EXPECT_TRUE(inst_call_bit(word0, UVC_BIT_REMOVE_SHARED));
+}
+
+/*
+ * Find the kernel's "prot_virt: ..." boot line about the guest mode in the
+ * kernel log. Returns 0 and the message text, or -1 if there is none.
+ */
+static int pv_boot_line(char *line, size_t size)
+{
+	char rec[1024];
+	int fd, found = -1;
+	ssize_t n;
+
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		char *msg;
+
+		if (n < 0)
+			continue;
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		if (!msg || strncmp(msg + 1, "prot_virt: ", 11) ||
+		    !strstr(msg, "protected virtualization guest"))
+			continue;
+		snprintf(line, size, "%s", msg + 1 + 11);
+		line[strcspn(line, "\n")] = '\0';
+		found = 0;
+	}
+	close(fd);
+	return found;
+}
+
+TEST(boot_line_states_mode)
+{
+	const char *expect = expected_mode(), *why = getenv("PV_GUEST_WHY");
+	char line[512];
+
+	if (!expect)
+		SKIP(return, "PV_GUEST_EXPECT not set");
+	ASSERT_EQ(0, pv_boot_line(line, sizeof(line)))
+		TH_LOG("no \"prot_virt: ... protected virtualization guest\" line in the kernel log");
+	TH_LOG("boot line: %s", line);
+	if (!strcmp(expect, "pv")) {
+		EXPECT_STREQ("protected virtualization guest", line);
+	} else {
+		EXPECT_EQ(0, strncmp(line, "not a protected virtualization guest", 36));
+	}
+	if (why && *why) {
+		EXPECT_NE(NULL, strstr(line, why))
+			TH_LOG("expected the reason \"%s\"", why);
+	}
+}
+
+TEST(facilities_match_ultravisor)
+{
+	const char *want = getenv("PV_GUEST_FACILITIES");
+	unsigned long long word0, expect;
+	char buf[256], *end;
+
+	if (!want || !*want)
+		SKIP(return, "PV_GUEST_FACILITIES not set");
+	expect = strtoull(want, NULL, 16);
+	ASSERT_LT(0, read_file(UV_SYSFS "/query/facilities", buf, sizeof(buf)));
+	word0 = strtoull(buf, &end, 16);
+	EXPECT_EQ(expect, word0)
+		TH_LOG("Ultravisor lists %llx, query/facilities says %llx", expect, word0);
 }
 
 TEST_HARNESS_MAIN
