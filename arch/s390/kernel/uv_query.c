@@ -8,8 +8,8 @@
  * what the Query reported, whatever kernel options are set.
  */
 #include <linux/align.h>
+#include <linux/bitops.h>
 #include <linux/string.h>
-#include <asm/bitops.h>
 #include <asm/page.h>
 #include <asm/uv.h>
 

@@ -12,6 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 tree=$(cd "${1:?usage: initramfs.sh TREE OUT}" && pwd)
 out=${2:?usage: initramfs.sh TREE OUT}
+out=$(mkdir -p "$(dirname "$out")" && cd "$(dirname "$out")" && pwd)/$(basename "$out")
 work=$(dirname "$out")/initramfs-work
 root=$work/root
 cross=s390x-linux-gnu-
