@@ -44,17 +44,30 @@ BOOT     = $(RUN) boot --qemu $(QEMU) --initrd $(INITRD) --results $(RESULTS) \
 	   --append "$(call APPEND,$(1),$(3)) $(5) pvm.suites=$(subst $() ,$(comma),$(or $(6),$(SUITES)))" \
 	   --kernel $(1)/.out/arch/s390/boot/bzImage --name $(2)
 # The boots of make check: both kernels, normal and protected, plus a
-# protected boot whose Ultravisor does not list Remove Shared Access.
+# protected boot whose Ultravisor does not list Remove Shared Access, a
+# normal boot with the Ultravisor present (the only UV call is the Query),
+# and our kernel built without the guest side, which must refuse a PVM.
+# Upstream gets the same checks; its known deviations are listed in
+# tools/testing/pvm/expected-failures.
+PV_COUNTERS := --expect-counter violations=0 --expect-counter key-traps=0 \
+	       --expect-counter stale-bytes=0
+UV_ONLY_COUNTERS := --expect-counter uvc-query=1 --expect-counter uvc-share=0 \
+	       --expect-counter uvc-unshare=0 --expect-counter uvc-other=0
 define BOOTS
 	@$(call BOOT,$(OURS),ours-nonpv,nonpv)
 	@$(call BOOT,$(UPSTREAM),upstream-nonpv,nonpv)
-	@$(call BOOT,$(OURS),ours-pv,pv,,pvm.facilities=$(PV_FACILITIES))
-	@$(call BOOT,$(UPSTREAM),upstream-pv,pv,,pvm.facilities=$(PV_FACILITIES))
+	@$(call BOOT,$(OURS),ours-nonpv-uv,nonpv,--uv $(UV_ONLY_COUNTERS),,smoke kselftest)
+	@$(call BOOT,$(UPSTREAM),upstream-nonpv-uv,nonpv,--uv $(UV_ONLY_COUNTERS),,smoke kselftest)
+	@$(call BOOT,$(OURS),ours-pv,pv,$(PV_COUNTERS),pvm.facilities=$(PV_FACILITIES))
+	@$(call BOOT,$(UPSTREAM),upstream-pv,pv,$(PV_COUNTERS),pvm.facilities=$(PV_FACILITIES))
 	@$(call BOOT,$(OURS),ours-pv-nounshare,pv,--pv-opt query-drop-unshare=on,pvm.expect=nonpv pvm.why=without_Remove_Shared_Access,smoke kselftest)
+	@$(RUN) boot --qemu $(QEMU) --results $(RESULTS) --name ours-nopvguest-pv --pv --timeout 120 \
+		--kernel $(OURS)/.out-nopvguest/arch/s390/boot/bzImage --append console=ttysclp0 \
+		--expect-refusal 'built without CONFIG_PROTECTED_VIRTUALIZATION_GUEST'
 endef
 comma := ,
 
-.PHONY: qemu payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
+.PHONY: kernel-nopvguest qemu payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
 	upstream-kernel initramfs host-tests summary clean distclean help
 
 all: boot
@@ -88,6 +101,10 @@ series-check: series
 # ---- kernels and initramfs ------------------------------------------------
 kernel: tree
 	@bash $(PVM)/kernel.sh $(OURS) -pvguest $(PVM)/config/pvm-test-ours.config
+
+# our kernel without the guest side (CONFIG_PROTECTED_VIRTUALIZATION_GUEST=n)
+kernel-nopvguest: tree
+	@KOUT=.out-nopvguest bash $(PVM)/kernel.sh $(OURS) -nopvguest $(PVM)/config/pvm-test-nopvguest.config
 
 upstream-kernel: upstream-tree
 	@bash $(PVM)/kernel.sh $(UPSTREAM) -upstream
@@ -126,9 +143,11 @@ check:
 	@$(RUN) step --name build.tree --results $(RESULTS) -- $(MAKE) -s tree
 	@$(RUN) step --name build.upstream-tree --results $(RESULTS) -- $(MAKE) -s upstream-tree
 	@$(RUN) step --name build.series --results $(RESULTS) -- $(MAKE) -s series
-	@$(MAKE) -s series-check host-tests
+	@$(RUN) tap --name host.series --results $(RESULTS) -- bash $(PVM)/series.sh verify $(BUILD)
+	@$(MAKE) -s host-tests
 	@$(RUN) step --name build.kernel --results $(RESULTS) -- $(MAKE) -s kernel
 	@$(RUN) step --name build.upstream-kernel --results $(RESULTS) -- $(MAKE) -s upstream-kernel
+	@$(RUN) step --name build.kernel-nopvguest --results $(RESULTS) -- $(MAKE) -s kernel-nopvguest
 	@$(RUN) step --name build.initramfs --results $(RESULTS) -- $(MAKE) -s initramfs
 	@$(RUN) step --name build.qemu --results $(RESULTS) -- $(MAKE) -s qemu
 	@$(RUN) step --name build.payloads --results $(RESULTS) -- $(MAKE) -s payloads

@@ -3,9 +3,10 @@
  * Protected virtualization guest: the mode and its boot report.
  *
  * The decompressor queries the Ultravisor and leaves its verdict in
- * uv_guest_boot (arch/s390/boot/uv.c). The kernel takes it over once, into
- * read-only-after-init data, so nothing can turn the guest mode on or off
- * later; modules ask is_prot_virt_guest().
+ * uv_guest_boot (arch/s390/boot/uv.c, kept in arch/s390/kernel/uv.c). The
+ * kernel takes it over once, into read-only-after-init data, so nothing
+ * can turn the guest mode on or off later; modules ask
+ * is_prot_virt_guest().
  */
 #define KMSG_COMPONENT "prot_virt"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
@@ -16,9 +17,6 @@
 #include <linux/printk.h>
 #include <asm/sections.h>
 #include <asm/uv.h>
-
-/* the bootdata_preserved field comes from the one in arch/s390/boot/uv.c */
-struct uv_guest_boot __bootdata_preserved(uv_guest_boot);
 
 static bool pv_guest __ro_after_init;
 

@@ -145,6 +145,7 @@ static struct kunit_suite uv_query_suite = {
 	.name = "s390_uv_query",
 	.test_cases = uv_query_cases,
 };
+
 kunit_test_suite(uv_query_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the s390 Ultravisor Query evaluation");

@@ -19,7 +19,7 @@ host_pkgs=(
 	qemu-system-misc
 	dpkg-dev meson ninja-build pkgconf libglib2.0-dev libpixman-1-dev
 	zlib1g-dev libfdt-dev libslirp-dev
-	gnuplot-nox jq
+	gnuplot-nox jq python3-ply python3-git
 )
 # s390x userland for the initramfs.
 foreign_pkgs=(busybox-static:s390x)

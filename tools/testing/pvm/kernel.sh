@@ -14,20 +14,22 @@ here=$(cd "$(dirname "$0")" && pwd)
 tree=$(cd "${1:?usage: kernel.sh TREE LOCALVERSION [fragment...]}" && pwd)
 localversion=${2:?usage: kernel.sh TREE LOCALVERSION [fragment...]}
 shift 2
-out=$tree/.out
+# KOUT: object directory inside the tree, for a second config of one tree
+kout=${KOUT:-.out}
+out=$tree/$kout
 fragments=("$here/config/pvm-test.config" "$@")
 jobs=${JOBS:-$(nproc)}
 export CCACHE_DIR=${PVM_CACHE:-$HOME/.cache/pvguest}/ccache
 export KBUILD_BUILD_USER=pvguest KBUILD_BUILD_HOST=pvm
 kmake() {
-	make -s -C "$tree" O=.out ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- \
+	make -s -C "$tree" O="$kout" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- \
 		CC="ccache s390x-linux-gnu-gcc" "$@"
 }
 
 mkdir -p "$out"
 want=$( (cat "${fragments[@]}"; echo "CONFIG_LOCALVERSION=\"$localversion\"") | sha1sum)
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.pvm-config-sum" 2>/dev/null)" != "$want" ]; then
-	phase "configuring $(basename "$tree") (allnoconfig + ${fragments[*]##*/})"
+	phase "configuring $(basename "$tree")/$kout (allnoconfig + ${fragments[*]##*/})"
 	echo "CONFIG_LOCALVERSION=\"$localversion\"" > "$out/.pvm-localversion.config"
 	kmake allnoconfig > /dev/null
 	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
@@ -51,7 +53,7 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$out/.pvm-config-sum" 2>/dev/null)" != "
 	[ "$bad" = 0 ] || die "kernel config for $(basename "$tree") is not what the fragments ask for"
 	echo "$want" > "$out/.pvm-config-sum"
 fi
-phase "building $(basename "$tree") kernel (-j$jobs, ccache)"
+phase "building $(basename "$tree")/$kout kernel (-j$jobs, ccache)"
 kmake -j"$jobs" bzImage modules
 release=$(cat "$out/include/config/kernel.release")
 version=$(sed -n 's/^#define UTS_VERSION "\(.*\)"$/\1/p' "$out/include/generated/utsversion.h")

@@ -59,7 +59,7 @@ export_series() {
 		[ -n "$author" ] && [ -n "$email" ] || die "patch $p: no From: line"
 		{ echo "$info" | sed -n 's/^Subject: //p'; echo; cat "$msg"; } > "$msg.full"
 		grep -q '^Signed-off-by: ' "$msg.full" || die "patch $p: no Signed-off-by"
-		if [ -s "$diff" ]; then
+		if grep -q "^+++ " "$diff"; then
 			git -C "$work" apply --index "$diff" ||
 				die "patch $p does not apply with git apply"
 		fi
@@ -73,8 +73,29 @@ export_series() {
 	rm -rf "$out"
 	git -C "$work" format-patch -q --cover-letter --no-signature -o "$out" pvm-base
 	fill_cover "$out"/0000-cover-letter.patch
+	carry_notes
 	# keep the work repository: verify compares against a fresh one
 	phase "series exported: $n patches in $out"
+}
+
+# carry_notes: copy each patch's "Checkpatch-ignore:" explanations into the
+# notes of the exported patch (after "---", where git am ignores them).
+carry_notes() {
+	local k=0 p exported notes
+	mapfile -t exported < <(ls "$out"/*.patch | grep -v '/0000-cover-letter.patch$')
+	for p in $(series_patches "$repo/patches"); do
+		notes=$(grep '^Checkpatch-ignore: ' "$repo/patches/$p" || true)
+		if [ -n "$notes" ]; then
+			NOTES="$notes" python3 - "${exported[$k]}" <<'PY'
+import os, sys
+path = sys.argv[1]
+text = open(path).read()
+head, sep, rest = text.partition('\n---\n')
+open(path, 'w').write(head + sep + os.environ['NOTES'] + '\n\n' + rest)
+PY
+		fi
+		k=$((k + 1))
+	done
 }
 
 # fill_cover FILE: replace format-patch's placeholders with patches/cover-letter
@@ -126,11 +147,17 @@ verify_series() {
 		echo "not ok $i - git am result differs from 'make tree'"
 		head -20 "$work.diff.log"
 	fi
+	# A warning that cannot be fixed is explained in the patch's notes with
+	# "Checkpatch-ignore: TYPE reason"; only those types are ignored.
+	local ignore
 	for p in "${patches[@]}"; do
 		i=$((i + 1))
-		if (cd "$work" && ./scripts/checkpatch.pl --strict -q --no-summary "$p") \
+		ignore=$(sed -n 's/^Checkpatch-ignore: \([A-Z_]*\).*/\1/p' "$p" | paste -sd, -)
+		# spdxcheck.py needs Debian's python3 (python3-ply, python3-git)
+		if (cd "$work" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q \
+			--no-summary --show-types ${ignore:+--ignore "$ignore"} "$p") \
 			> "$work.cp.log" 2>&1; then
-			echo "ok $i - checkpatch --strict $(basename "$p")"
+			echo "ok $i - checkpatch --strict $(basename "$p")${ignore:+ (explained: $ignore)}"
 		else
 			echo "not ok $i - checkpatch --strict $(basename "$p")"
 			sed 's/^/# /' "$work.cp.log"

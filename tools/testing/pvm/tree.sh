@@ -123,7 +123,9 @@ if [ -d "$dest" ] && [ "$(cut -d' ' -f2- "$dest.version" 2>/dev/null)" = "$(base
 	rm -rf "$stage"
 else
 	if [ "$which" = ours ]; then touched_files > "$stage/.pvm-touched"; fi
-	if [ -d "$dest/.out" ]; then mv "$dest/.out" "$stage/.out"; fi
+	for d in "$dest"/.out*; do
+		if [ -d "$d" ]; then mv "$d" "$stage/"; fi
+	done
 	rm -rf "$dest"
 	mv "$stage" "$dest"
 fi

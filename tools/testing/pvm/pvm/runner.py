@@ -32,8 +32,9 @@ def qemu_command(args, scratch):
                 '-device', 'virtio-blk-ccw,drive=scratch,iommu_platform=on']
         cmd += ['-netdev', 'hubport,id=net0,hubid=0',
                 '-device', 'virtio-net-ccw,netdev=net0,iommu_platform=on']
-    if args.pv:
-        opts = ','.join(['s390-pv-guest', 'id=pv0', 'start-protected=on'] + args.pv_opt)
+    if args.pv or args.uv:
+        start = ['start-protected=on'] if args.pv else []
+        opts = ','.join(['s390-pv-guest', 'id=pv0'] + start + args.pv_opt)
         cmd += ['-object', opts, '-machine', 'confidential-guest-support=pv0']
     for extra in args.qemu_arg:
         cmd += shlex.split(extra)
@@ -50,6 +51,26 @@ def parse_counters(stderr_text):
                 k, _, v = kv.partition('=')
                 counters[k] = v
     return counters
+
+
+def counter_tap(counters, expectations):
+    """TAP for --expect-counter NAME=VALUE / NAME<=VALUE checks."""
+    lines = ['TAP version 13', f'1..{len(expectations)}']
+    for i, exp in enumerate(expectations, 1):
+        m = re.match(r'^([\w-]+)(<=|>=|=)(\d+)$', exp)
+        if not m:
+            lines.append(f'not ok {i} - bad expectation {exp!r}')
+            continue
+        name, op, want = m[1], m[2], int(m[3])
+        have = counters.get(name)
+        if have is None:
+            lines.append(f'not ok {i} - counter {name} {op} {want} # no such counter')
+            continue
+        have = int(have, 0)
+        ok = {'=': have == want, '<=': have <= want, '>=': have >= want}[op]
+        lines.append(f'{"ok" if ok else "not ok"} {i} - emulator counter {name} {op} {want}'
+                     f' (is {have})')
+    return '\n'.join(lines) + '\n'
 
 
 def run_qemu(cmd, timeout):
@@ -93,6 +114,8 @@ def boot(args):
     counters = parse_counters(err)
     if counters:
         write(base + '.counters', ' '.join(f'{k}={v}' for k, v in counters.items()) + '\n')
+    if args.expect_counter:
+        write(base + '.counters.tap', counter_tap(counters, args.expect_counter))
 
     if args.raw:
         # A freestanding payload: its whole console is one TAP document.
@@ -101,6 +124,17 @@ def boot(args):
             tap += f'Bail out! timed out after {args.timeout}s\n'
         write(base + '.tap', tap)
         return not timed_out
+    if args.expect_refusal:
+        # A kernel that must refuse to run: the message, and no user space.
+        lines = [console.clean(l) for l in out.splitlines()]
+        seen = [l for l in lines if re.search(args.expect_refusal, l)]
+        init = any(console.INIT in l for l in lines)
+        tap = ['TAP version 13', '1..2',
+               f'{"ok" if seen else "not ok"} 1 - kernel refuses with'
+               f' /{args.expect_refusal}/' + (f': {seen[0].strip()}' if seen else ''),
+               f'{"not ok" if init else "ok"} 2 - user space was not started']
+        write(base + '.boot.tap', '\n'.join(tap) + '\n')
+        return bool(seen) and not init
     suites, boot_tap = console.analyze(out, expected=args.expect_suite,
                                        timed_out=timed_out, timeout=args.timeout,
                                        exit_code=code)

@@ -22,6 +22,7 @@
 #include "../../../kselftest_harness.h"
 
 #define UV_SYSFS "/sys/firmware/uv"
+#define PV_DEBUGFS "/sys/kernel/debug/s390/pv_guest"
 
 /* Installed-call bits (MSB0 numbering) a protected guest must see. */
 #define UVC_BIT_QUERY		0
@@ -43,7 +44,7 @@ static int read_file(const char *path, char *buf, size_t size)
 }
 
 /* The guest flag: 0 or 1, or -1 if the file is malformed. Absent means 0. */
-static int prot_virt_guest(void)
+static int read_guest_flag(void)
 {
 	char buf[16];
 	int n = read_file(UV_SYSFS "/prot_virt_guest", buf, sizeof(buf));
@@ -73,14 +74,14 @@ static int inst_call_bit(unsigned long long word0, int bit)
 
 TEST(prot_virt_guest_is_well_formed)
 {
-	ASSERT_NE(-1, prot_virt_guest())
+	ASSERT_NE(-1, read_guest_flag())
 		TH_LOG(UV_SYSFS "/prot_virt_guest must read \"0\\n\" or \"1\\n\"");
 }
 
 TEST(mode_matches_expectation)
 {
 	const char *expect = expected_mode();
-	int guest = prot_virt_guest();
+	int guest = read_guest_flag();
 
 	if (!expect)
 		SKIP(return, "PV_GUEST_EXPECT not set");
@@ -95,7 +96,7 @@ TEST(guest_sees_share_calls)
 	unsigned long long word0;
 	char buf[256], *end;
 
-	if (prot_virt_guest() != 1)
+	if (read_guest_flag() != 1)
 		SKIP(return, "not a protected guest");
 	ASSERT_LT(0, read_file(UV_SYSFS "/query/facilities", buf, sizeof(buf)));
 	errno = 0;
@@ -142,21 +143,19 @@ TEST(boot_line_states_mode)
 {
 	const char *expect = expected_mode(), *why = getenv("PV_GUEST_WHY");
 	char line[512];
+	int pv;
 
 	if (!expect)
 		SKIP(return, "PV_GUEST_EXPECT not set");
 	ASSERT_EQ(0, pv_boot_line(line, sizeof(line)))
-		TH_LOG("no \"prot_virt: ... protected virtualization guest\" line in the kernel log");
+		TH_LOG("no \"prot_virt: ...\" line about the guest mode in the kernel log");
 	TH_LOG("boot line: %s", line);
-	if (!strcmp(expect, "pv")) {
-		EXPECT_STREQ("protected virtualization guest", line);
-	} else {
-		EXPECT_EQ(0, strncmp(line, "not a protected virtualization guest", 36));
-	}
-	if (why && *why) {
+	pv = !strcmp(expect, "pv");
+	EXPECT_EQ(pv, !strcmp(line, "protected virtualization guest"));
+	EXPECT_EQ(!pv, !strncmp(line, "not a protected virtualization guest", 36));
+	if (why && *why)
 		EXPECT_NE(NULL, strstr(line, why))
 			TH_LOG("expected the reason \"%s\"", why);
-	}
 }
 
 TEST(facilities_match_ultravisor)
@@ -172,6 +171,43 @@ TEST(facilities_match_ultravisor)
 	word0 = strtoull(buf, &end, 16);
 	EXPECT_EQ(expect, word0)
 		TH_LOG("Ultravisor lists %llx, query/facilities says %llx", expect, word0);
+}
+
+/* A counter from the guest's debugfs directory, or -1 if it is missing. */
+static long long pv_counter(const char *name)
+{
+	char path[256], buf[64], *end;
+	long long val;
+
+	snprintf(path, sizeof(path), PV_DEBUGFS "/%s", name);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	val = strtoll(buf, &end, 10);
+	return end != buf && *end == '\n' ? val : -1;
+}
+
+TEST(share_counters)
+{
+	long long now, peak, leaked, errors;
+
+	if (access("/sys/kernel/debug/s390", F_OK))
+		SKIP(return, "debugfs is not mounted");
+	if (read_guest_flag() != 1) {
+		ASSERT_NE(0, access(PV_DEBUGFS, F_OK))
+			TH_LOG(PV_DEBUGFS " exists in a guest that is not protected");
+		return;
+	}
+	now = pv_counter("shared_pages");
+	peak = pv_counter("shared_pages_peak");
+	leaked = pv_counter("leaked_pages");
+	errors = pv_counter("uv_errors");
+	ASSERT_LE(0, now) TH_LOG("no readable " PV_DEBUGFS "/shared_pages");
+	ASSERT_LE(0, peak);
+	/* at least the bounce pool is shared */
+	EXPECT_LT(0, now);
+	EXPECT_LE(now, peak);
+	EXPECT_EQ(0, leaked);
+	EXPECT_EQ(0, errors);
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sharing pages of a protected virtualization guest with the host.
+ *
+ * A protected guest's memory is inaccessible to the host; pages the host
+ * must see (bounce buffers, channel-I/O control blocks) are made shared
+ * with the Ultravisor's Set Shared Access call, one 4 KiB page at a time,
+ * and made secure again with Remove Shared Access. Sharing is in place:
+ * the host sees the page's plaintext. So a page is cleared before it is
+ * shared (no stale kernel data reaches the host) and after it is made
+ * secure again (no host-written bytes survive into private memory); the
+ * contents of a page do not survive either transition.
+ *
+ * Failures are returned to the caller. A page whose unsharing failed is
+ * still visible to the host and must never be reused: the caller leaks it
+ * (the generic DMA code does so on an error from set_memory_encrypted())
+ * and it is counted here. "pv_share_failure=panic" on the command line
+ * restores the old policy of stopping the machine on any failure.
+ */
+#define KMSG_COMPONENT "prot_virt"
+#define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/mem_encrypt.h>
+#include <linux/mm.h>
+#include <linux/panic.h>
+#include <linux/preempt.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/set_memory.h>
+#include <linux/string.h>
+#include <asm/uv.h>
+
+/* Pages between two chances to reschedule during a large range. */
+#define PV_SHARE_BATCH	256
+
+static bool pv_share_panic __ro_after_init;
+
+static atomic_long_t pv_shared_now;
+static atomic_long_t pv_shared_peak;
+static atomic_long_t pv_leaked;
+static atomic_long_t pv_uv_errors;
+
+static int __init pv_share_failure_setup(char *arg)
+{
+	if (!arg)
+		return -EINVAL;
+	if (!strcmp(arg, "panic"))
+		pv_share_panic = true;
+	else if (!strcmp(arg, "error"))
+		pv_share_panic = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+early_param("pv_share_failure", pv_share_failure_setup);
+
+static void pv_share_account(long delta)
+{
+	long now = atomic_long_add_return(delta, &pv_shared_now);
+	long peak = atomic_long_read(&pv_shared_peak);
+
+	while (now > peak && !atomic_long_try_cmpxchg(&pv_shared_peak, &peak, now))
+		;
+}
+
+/* One Set or Remove Shared Access call; busy answers are retried. */
+static int pv_share_call(unsigned long paddr, u16 cmd)
+{
+	struct uv_cb_share uvcb = {
+		.header.cmd = cmd,
+		.header.len = sizeof(uvcb),
+		.paddr = paddr,
+	};
+
+	if (!uv_call(0, (u64)&uvcb))
+		return 0;
+	atomic_long_inc(&pv_uv_errors);
+	pr_err_ratelimited("%s Shared Access for 0x%lx failed: rc 0x%04x rrc 0x%04x\n",
+			   cmd == UVC_CMD_SET_SHARED_ACCESS ? "Set" : "Remove",
+			   paddr, uvcb.header.rc, uvcb.header.rrc);
+	if (pv_share_panic)
+		panic("pv_share_failure=panic: the host may see memory it must not\n");
+	return -EIO;
+}
+
+/* Only whole pages of the direct map can be shared. */
+static bool pv_share_range_ok(unsigned long addr, int numpages)
+{
+	if (WARN_ONCE(!PAGE_ALIGNED(addr) || numpages <= 0 || !virt_addr_valid(addr) ||
+		      !virt_addr_valid(addr + (numpages - 1) * PAGE_SIZE),
+		      "prot_virt: refusing to share %d page(s) at %p: not page-aligned direct-map memory\n",
+		      numpages, (void *)addr))
+		return false;
+	return true;
+}
+
+static void pv_share_maybe_resched(int done)
+{
+	if (done % PV_SHARE_BATCH == PV_SHARE_BATCH - 1 &&
+	    IS_ENABLED(CONFIG_PREEMPT_COUNT) && preemptible())
+		cond_resched();
+}
+
+static int pv_unshare_range(unsigned long addr, int numpages);
+
+/* Share @numpages pages at @addr; on failure nothing stays shared by us. */
+static int pv_share_range(unsigned long addr, int numpages)
+{
+	int i, rc;
+
+	if (!is_prot_virt_guest())
+		return -ENODEV;
+	if (!pv_share_range_ok(addr, numpages))
+		return -EINVAL;
+	for (i = 0; i < numpages; i++) {
+		void *page = (void *)(addr + i * PAGE_SIZE);
+
+		clear_page(page);
+		rc = pv_share_call(virt_to_phys(page), UVC_CMD_SET_SHARED_ACCESS);
+		if (rc) {
+			/* undo; what cannot be undone is counted as leaked */
+			if (i)
+				pv_unshare_range(addr, i);
+			return rc;
+		}
+		pv_share_account(1);
+		pv_share_maybe_resched(i);
+	}
+	return 0;
+}
+
+/* Make @numpages pages at @addr secure again; see the file comment. */
+static int pv_unshare_range(unsigned long addr, int numpages)
+{
+	int i, rc, err = 0;
+
+	if (!is_prot_virt_guest())
+		return -ENODEV;
+	if (!pv_share_range_ok(addr, numpages))
+		return -EINVAL;
+	for (i = 0; i < numpages; i++) {
+		void *page = (void *)(addr + i * PAGE_SIZE);
+
+		rc = pv_share_call(virt_to_phys(page), UVC_CMD_REMOVE_SHARED_ACCESS);
+		if (rc) {
+			/* still visible to the host: the caller must leak it */
+			atomic_long_inc(&pv_leaked);
+			err = rc;
+			continue;
+		}
+		pv_share_account(-1);
+		clear_page(page);
+		pv_share_maybe_resched(i);
+	}
+	return err;
+}
+
+/**
+ * set_memory_decrypted() - share pages with the host
+ * @addr: page-aligned direct-map address
+ * @numpages: number of pages
+ *
+ * The pages are cleared, then shared. On a machine that is not a protected
+ * guest nothing needs to be done.
+ *
+ * Return: 0, -EINVAL for memory that cannot be shared, or -EIO if the
+ * Ultravisor refused (then none of the pages stays shared, or those that
+ * do are counted as leaked).
+ */
+int set_memory_decrypted(unsigned long addr, int numpages)
+{
+	if (!is_prot_virt_guest())
+		return 0;
+	return pv_share_range(addr, numpages);
+}
+
+/**
+ * set_memory_encrypted() - make shared pages secure again
+ * @addr: page-aligned direct-map address
+ * @numpages: number of pages
+ *
+ * Each page is unshared, then cleared.
+ *
+ * Return: 0, -EINVAL for a bad range, or -EIO if the Ultravisor refused
+ * for at least one page; such pages are still shared and must be leaked
+ * by the caller.
+ */
+int set_memory_encrypted(unsigned long addr, int numpages)
+{
+	if (!is_prot_virt_guest())
+		return 0;
+	return pv_unshare_range(addr, numpages);
+}
+
+/**
+ * pv_shared_pages() - number of pages this kernel has shared right now
+ *
+ * Return: the number of pages shared and not yet unshared.
+ */
+long pv_shared_pages(void)
+{
+	return atomic_long_read(&pv_shared_now);
+}
+
+static int pv_share_get(void *data, u64 *val)
+{
+	*val = atomic_long_read(data);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(pv_share_fops, pv_share_get, NULL, "%llu\n");
+
+static int __init pv_share_debugfs_init(void)
+{
+	struct dentry *dir;
+
+	if (!is_prot_virt_guest())
+		return 0;
+	dir = debugfs_create_dir("pv_guest", arch_debugfs_dir);
+	debugfs_create_file_unsafe("shared_pages", 0444, dir, &pv_shared_now, &pv_share_fops);
+	debugfs_create_file_unsafe("shared_pages_peak", 0444, dir, &pv_shared_peak,
+				   &pv_share_fops);
+	debugfs_create_file_unsafe("leaked_pages", 0444, dir, &pv_leaked, &pv_share_fops);
+	debugfs_create_file_unsafe("uv_errors", 0444, dir, &pv_uv_errors, &pv_share_fops);
+	return 0;
+}
+late_initcall(pv_share_debugfs_init);
