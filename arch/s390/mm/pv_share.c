@@ -105,41 +105,11 @@ static void pv_share_maybe_resched(int done)
 		cond_resched();
 }
 
-static int pv_unshare_range(unsigned long addr, int numpages);
-
-/* Share @numpages pages at @addr; on failure nothing stays shared by us. */
-static int pv_share_range(unsigned long addr, int numpages)
-{
-	int i, rc;
-
-	if (!is_prot_virt_guest())
-		return -ENODEV;
-	if (!pv_share_range_ok(addr, numpages))
-		return -EINVAL;
-	for (i = 0; i < numpages; i++) {
-		void *page = (void *)(addr + i * PAGE_SIZE);
-
-		clear_page(page);
-		rc = pv_share_call(virt_to_phys(page), UVC_CMD_SET_SHARED_ACCESS);
-		if (rc) {
-			/* undo; what cannot be undone is counted as leaked */
-			if (i)
-				pv_unshare_range(addr, i);
-			return rc;
-		}
-		pv_share_account(1);
-		pv_share_maybe_resched(i);
-	}
-	return 0;
-}
-
 /* Make @numpages pages at @addr secure again; see the file comment. */
 static int pv_unshare_range(unsigned long addr, int numpages)
 {
 	int i, rc, err = 0;
 
-	if (!is_prot_virt_guest())
-		return -ENODEV;
 	if (!pv_share_range_ok(addr, numpages))
 		return -EINVAL;
 	for (i = 0; i < numpages; i++) {
@@ -157,6 +127,30 @@ static int pv_unshare_range(unsigned long addr, int numpages)
 		pv_share_maybe_resched(i);
 	}
 	return err;
+}
+
+/* Share @numpages pages at @addr; on failure nothing stays shared by us. */
+static int pv_share_range(unsigned long addr, int numpages)
+{
+	int i, rc;
+
+	if (!pv_share_range_ok(addr, numpages))
+		return -EINVAL;
+	for (i = 0; i < numpages; i++) {
+		void *page = (void *)(addr + i * PAGE_SIZE);
+
+		clear_page(page);
+		rc = pv_share_call(virt_to_phys(page), UVC_CMD_SET_SHARED_ACCESS);
+		if (rc) {
+			/* undo; what cannot be undone is counted as leaked */
+			if (i)
+				pv_unshare_range(addr, i);
+			return rc;
+		}
+		pv_share_account(1);
+		pv_share_maybe_resched(i);
+	}
+	return 0;
 }
 
 /**
