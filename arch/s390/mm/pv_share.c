@@ -23,6 +23,7 @@
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/init.h>
+#include <linux/instruction_pointer.h>
 #include <linux/io.h>
 #include <linux/mem_encrypt.h>
 #include <linux/mm.h>
@@ -87,15 +88,15 @@ static int pv_share_call(unsigned long paddr, u16 cmd)
 	return -EIO;
 }
 
-/* Only whole pages of the direct map can be shared. */
-static bool pv_share_range_ok(unsigned long addr, int numpages)
+/* Only whole pages of the direct map can be shared; @caller is for the log. */
+static bool pv_share_range_ok(unsigned long addr, int numpages, unsigned long caller)
 {
-	if (WARN_ONCE(!PAGE_ALIGNED(addr) || numpages <= 0 || !virt_addr_valid(addr) ||
-		      !virt_addr_valid(addr + (numpages - 1) * PAGE_SIZE),
-		      "prot_virt: refusing to share %d page(s) at %p: not page-aligned direct-map memory\n",
-		      numpages, (void *)addr))
-		return false;
-	return true;
+	if (PAGE_ALIGNED(addr) && numpages > 0 && virt_addr_valid(addr) &&
+	    virt_addr_valid(addr + (numpages - 1) * PAGE_SIZE))
+		return true;
+	pr_warn_once("refusing to share %d page(s) at %p for %pS: not page-aligned direct-map memory\n",
+		     numpages, (void *)addr, (void *)caller);
+	return false;
 }
 
 static void pv_share_maybe_resched(int done)
@@ -106,11 +107,11 @@ static void pv_share_maybe_resched(int done)
 }
 
 /* Make @numpages pages at @addr secure again; see the file comment. */
-static int pv_unshare_range(unsigned long addr, int numpages)
+static int pv_unshare_range(unsigned long addr, int numpages, unsigned long caller)
 {
 	int i, rc, err = 0;
 
-	if (!pv_share_range_ok(addr, numpages))
+	if (!pv_share_range_ok(addr, numpages, caller))
 		return -EINVAL;
 	for (i = 0; i < numpages; i++) {
 		void *page = (void *)(addr + i * PAGE_SIZE);
@@ -130,11 +131,11 @@ static int pv_unshare_range(unsigned long addr, int numpages)
 }
 
 /* Share @numpages pages at @addr; on failure nothing stays shared by us. */
-static int pv_share_range(unsigned long addr, int numpages)
+static int pv_share_range(unsigned long addr, int numpages, unsigned long caller)
 {
 	int i, rc;
 
-	if (!pv_share_range_ok(addr, numpages))
+	if (!pv_share_range_ok(addr, numpages, caller))
 		return -EINVAL;
 	for (i = 0; i < numpages; i++) {
 		void *page = (void *)(addr + i * PAGE_SIZE);
@@ -144,7 +145,7 @@ static int pv_share_range(unsigned long addr, int numpages)
 		if (rc) {
 			/* undo; what cannot be undone is counted as leaked */
 			if (i)
-				pv_unshare_range(addr, i);
+				pv_unshare_range(addr, i, caller);
 			return rc;
 		}
 		pv_share_account(1);
@@ -169,7 +170,7 @@ int set_memory_decrypted(unsigned long addr, int numpages)
 {
 	if (!is_prot_virt_guest())
 		return 0;
-	return pv_share_range(addr, numpages);
+	return pv_share_range(addr, numpages, _RET_IP_);
 }
 
 /**
@@ -187,7 +188,7 @@ int set_memory_encrypted(unsigned long addr, int numpages)
 {
 	if (!is_prot_virt_guest())
 		return 0;
-	return pv_unshare_range(addr, numpages);
+	return pv_unshare_range(addr, numpages, _RET_IP_);
 }
 
 /**

@@ -41,6 +41,8 @@ done
 for s in "$here"/guest/*.sh; do
 	install -m 755 "$s" "$root/pvm/suites/$(basename "$s" .sh)"
 done
+# shell helpers the suites source
+install -D -m 644 "$here/guest/lib/tap.sh" "$root/pvm/lib/tap.sh"
 
 phase "building kselftests ($KSELFTESTS)"
 make -s -C "$tree" O=.out ARCH=s390 CROSS_COMPILE=$cross headers >/dev/null

@@ -3,6 +3,8 @@
 # series.sh export BUILD_DIR   - git format-patch series in BUILD_DIR/series/
 # series.sh verify BUILD_DIR   - TAP: git am onto a fresh base, compare with
 #                                BUILD_DIR/linux, checkpatch --strict each patch
+# series.sh steps BUILD_DIR    - TAP: the kernel builds after each patch (one
+#                                incremental object directory, test config)
 #
 # Each file in patches/ is a mail-format patch (From:, Subject:, body,
 # Signed-off-by, "---", optional "Overlay: path" notes, diff). Overlay files
@@ -165,8 +167,40 @@ verify_series() {
 	done
 }
 
+# steps_series: check out each commit of the exported series in turn and
+# build it, with the test configuration of our kernel; symbols that a patch
+# has not introduced yet are left out. One object directory serves every
+# step, so each build recompiles only what the patch changed.
+steps_series() {
+	local work=$build/.series-work steps=$build/.series-steps c i=0 subj log
+	[ -d "$work/.git" ] || die "no exported series; run 'make series'"
+	mapfile -t commits < <(git -C "$work" rev-list --reverse pvm-base..HEAD)
+	echo "TAP version 13"
+	echo "1..${#commits[@]}"
+	if [ ! -d "$steps/.git" ]; then
+		rm -rf "$steps"
+		git clone -q --local "$work" "$steps"
+	fi
+	git -C "$steps" fetch -q "$work" HEAD
+	for c in "${commits[@]}"; do
+		i=$((i + 1))
+		subj=$(git -C "$work" log -1 --format=%s "$c")
+		git -C "$steps" checkout -q -f "$c"
+		rm -f "$steps/.out/.pvm-config-sum"
+		log=$build/.series-steps.$i.log
+		if PVM_CONFIG_LENIENT=1 bash "$here/kernel.sh" "$steps" -step \
+			"$here/config/pvm-test-ours.config" > "$log" 2>&1; then
+			echo "ok $i - builds after patch $i: $subj"
+		else
+			echo "not ok $i - builds after patch $i: $subj"
+			grep -E 'error|Error' "$log" | head -20 | sed 's/^/# /'
+		fi
+	done
+}
+
 case $cmd in
 export) export_series ;;
 verify) verify_series ;;
-*) die "usage: series.sh export|verify BUILD_DIR" ;;
+steps) steps_series ;;
+*) die "usage: series.sh export|verify|steps BUILD_DIR" ;;
 esac

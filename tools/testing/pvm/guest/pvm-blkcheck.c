@@ -9,6 +9,10 @@
  * wrong place, comes back stale, or is corrupted in flight is detected.
  * The verifier proves it can fail by checking one block against a wrong
  * seed, which must be reported as a mismatch.
+ *
+ * With -E (fault injection), I/O errors are tolerated: a stream stops at
+ * its first error, and only blocks that were read back count; any of them
+ * that mismatches still fails. I/O may fail, data must never be wrong.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,8 +36,12 @@ struct opts {
 	unsigned int streams;
 	unsigned int chunk_kib;
 	int direct;
+	int tolerate_errors;
 	uint64_t seed;
 };
+
+static int io_errors;	/* streams that stopped on an error (-E) */
+static uint64_t *written;	/* per stream: blocks known to be on the device */
 
 static int tap_n;
 
@@ -96,6 +105,8 @@ static long run_stream(const struct opts *o, unsigned int stream, int verify)
 {
 	uint64_t blocks = ((uint64_t)o->mib << 20) / BLK / o->streams;
 	uint64_t first = blocks * stream, done = 0;
+	/* after a tolerated write error, only what was written can be checked */
+	uint64_t todo = verify ? written[stream] : blocks;
 	size_t chunk = (size_t)o->chunk_kib * 1024;
 	long mismatches = 0;
 	void *buf;
@@ -108,24 +119,28 @@ static long run_stream(const struct opts *o, unsigned int stream, int verify)
 		printf("# stream %u: open %s: %s\n", stream, o->dev, strerror(errno));
 		return -1;
 	}
-	while (done < blocks) {
+	if (!verify)
+		written[stream] = 0;
+	while (done < todo) {
 		uint64_t n = chunk / BLK, i;
 		off_t off = (off_t)(first + done) * BLK;
 		ssize_t r;
 
-		if (n > blocks - done)
-			n = blocks - done;
+		if (n > todo - done)
+			n = todo - done;
 		if (!verify)
 			for (i = 0; i < n; i++)
 				fill_block((uint64_t *)((char *)buf + i * BLK), stream,
 					   first + done + i, o->seed);
 		r = verify ? pread(fd, buf, n * BLK, off) : pwrite(fd, buf, n * BLK, off);
 		if (r != (ssize_t)(n * BLK)) {
-			printf("# stream %u: %s at %lld: %s\n", stream,
+			printf("# stream %u: %s at %lld: %s%s\n", stream,
 			       verify ? "read" : "write", (long long)off,
-			       r < 0 ? strerror(errno) : "short transfer");
+			       r < 0 ? strerror(errno) : "short transfer",
+			       o->tolerate_errors ? " (tolerated)" : "");
 			close(fd);
-			return -1;
+			free(buf);
+			return o->tolerate_errors ? -2 - mismatches : -1;
 		}
 		if (verify)
 			for (i = 0; i < n; i++)
@@ -139,9 +154,13 @@ static long run_stream(const struct opts *o, unsigned int stream, int verify)
 		done += n;
 	}
 	if (!verify && fsync(fd)) {
-		printf("# stream %u: fsync: %s\n", stream, strerror(errno));
-		mismatches = -1;
+		printf("# stream %u: fsync: %s%s\n", stream, strerror(errno),
+		       o->tolerate_errors ? " (tolerated)" : "");
+		mismatches = o->tolerate_errors ? -2 : -1;
+		done = 0;
 	}
+	if (!verify)
+		written[stream] = done;
 	close(fd);
 	free(buf);
 	return mismatches;
@@ -161,7 +180,12 @@ static long run_parallel(const struct opts *o, int verify)
 			long r = run_stream(o, i, verify);
 
 			fflush(stdout);
-			_exit(r < 0 ? 255 : r > 254 ? 254 : r);
+			/* 0-126 mismatches (126: more), +128 stopped on a tolerated error */
+			if (r == -1)
+				_exit(255);
+			if (r <= -2)
+				_exit(128 + (-2 - r > 126 ? 126 : -2 - r));
+			_exit(r > 126 ? 126 : r);
 		}
 		if (pid < 0)
 			return -1;
@@ -169,10 +193,14 @@ static long run_parallel(const struct opts *o, int verify)
 	for (i = 0; i < o->streams; i++) {
 		int st;
 
-		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) == 255)
+		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) == 255) {
 			failed = 1;
-		else
+		} else if (WEXITSTATUS(st) >= 128) {
+			io_errors++;
+			total += WEXITSTATUS(st) - 128;
+		} else {
 			total += WEXITSTATUS(st);
+		}
 	}
 	return failed ? -1 : total;
 }
@@ -192,7 +220,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: pvm-blkcheck -d DEV [-s MIB] [-j STREAMS] [-c CHUNK_KIB]\n"
-		"                    [-m direct|buffered[,...]] [-S SEED]\n");
+		"                    [-m direct|buffered[,...]] [-S SEED] [-E]\n");
 	exit(2);
 }
 
@@ -203,7 +231,7 @@ int main(int argc, char **argv)
 	uint64_t blk[BLK / 8];
 	int c, nmodes = 1;
 
-	while ((c = getopt(argc, argv, "d:s:j:c:m:S:")) != -1) {
+	while ((c = getopt(argc, argv, "d:s:j:c:m:S:E")) != -1) {
 		switch (c) {
 		case 'd': o.dev = optarg; break;
 		case 's': o.mib = strtoul(optarg, NULL, 0); break;
@@ -211,11 +239,18 @@ int main(int argc, char **argv)
 		case 'c': o.chunk_kib = strtoul(optarg, NULL, 0); break;
 		case 'm': modes = optarg; break;
 		case 'S': o.seed = strtoull(optarg, NULL, 0); break;
+		case 'E': o.tolerate_errors = 1; break;
 		default: usage();
 		}
 	}
 	if (!o.dev || !o.mib || !o.streams || !o.chunk_kib || o.chunk_kib % 4)
 		usage();
+	written = mmap(NULL, o.streams * sizeof(*written), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (written == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
 	for (mode = modes; *mode; mode++)
 		nmodes += *mode == ',';
 
@@ -234,13 +269,16 @@ int main(int argc, char **argv)
 		if (!o.direct && strcmp(mode, "buffered"))
 			usage();
 		o.seed++;	/* a fresh pattern per mode: stale data cannot pass */
+		io_errors = 0;
 		w = run_parallel(&o, 0);
-		tap(w == 0, "%s: wrote %lu MiB in %u stream(s) to %s", mode, o.mib,
-		    o.streams, o.dev);
+		tap(w == 0, "%s: wrote %lu MiB in %u stream(s) to %s%s", mode, o.mib,
+		    o.streams, o.dev, io_errors ? " (some writes failed, tolerated)" : "");
 		drop_caches();
+		io_errors = 0;
 		r = run_parallel(&o, 1);
-		tap(r == 0, "%s: read back %lu MiB and verified it (%ld bad blocks)",
-		    mode, o.mib, r < 0 ? 0 : r);
+		tap(r == 0, "%s: read back %lu MiB and verified it (%ld bad blocks)%s",
+		    mode, o.mib, r < 0 ? 0 : r,
+		    io_errors ? " (some reads failed, tolerated)" : "");
 	}
 	return 0;
 }

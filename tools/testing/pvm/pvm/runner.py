@@ -16,6 +16,8 @@ import tempfile
 from . import console
 
 COUNTER_RE = re.compile(r'^s390-pv-guest: (?P<kv>(?:\S+=\S+\s*)+)$')
+# What init prints of the guest's own counters; they become guest-NAME.
+GUEST_COUNTER_RE = re.compile(r'pvm-guest-counters: (?P<kv>(?:\S+=\S+\s*)+)$')
 
 
 def qemu_command(args, scratch):
@@ -41,8 +43,8 @@ def qemu_command(args, scratch):
     return cmd
 
 
-def parse_counters(stderr_text):
-    """The emulator's counter line as a dict (empty if there is none)."""
+def parse_counters(stderr_text, console_text=''):
+    """The emulator's counters, and the guest's as guest-NAME, as a dict."""
     counters = {}
     for line in stderr_text.splitlines():
         m = COUNTER_RE.match(line.strip())
@@ -50,25 +52,44 @@ def parse_counters(stderr_text):
             for kv in m['kv'].split():
                 k, _, v = kv.partition('=')
                 counters[k] = v
+    for line in console_text.splitlines():
+        m = GUEST_COUNTER_RE.search(line.strip())
+        if m:
+            for kv in m['kv'].split():
+                k, _, v = kv.partition('=')
+                counters['guest-' + k] = v
     return counters
 
 
 def counter_tap(counters, expectations):
-    """TAP for --expect-counter NAME=VALUE / NAME<=VALUE checks."""
+    """TAP for --expect-counter NAME=VALUE / NAME<=VALUE / NAME=OTHER checks.
+
+    The right side is a number or the name of another counter (for example
+    guest-shared-pages=shared-now: the guest's count agrees with the
+    emulator's)."""
     lines = ['TAP version 13', f'1..{len(expectations)}']
     for i, exp in enumerate(expectations, 1):
-        m = re.match(r'^([\w-]+)(<=|>=|=)(\d+)$', exp)
+        m = re.match(r'^([\w-]+)(<=|>=|=)(\d+|[a-z][\w-]*)$', exp)
         if not m:
             lines.append(f'not ok {i} - bad expectation {exp!r}')
             continue
-        name, op, want = m[1], m[2], int(m[3])
+        name, op, want = m[1], m[2], m[3]
+        if not want.isdigit():
+            other = counters.get(want)
+            if other is None:
+                lines.append(f'not ok {i} - counter {name} {op} {want} # no counter {want}')
+                continue
+            want = f'{int(other, 0)} ({m[3]})'
+            wantv = int(other, 0)
+        else:
+            wantv = int(want)
         have = counters.get(name)
         if have is None:
             lines.append(f'not ok {i} - counter {name} {op} {want} # no such counter')
             continue
         have = int(have, 0)
-        ok = {'=': have == want, '<=': have <= want, '>=': have >= want}[op]
-        lines.append(f'{"ok" if ok else "not ok"} {i} - emulator counter {name} {op} {want}'
+        ok = {'=': have == wantv, '<=': have <= wantv, '>=': have >= wantv}[op]
+        lines.append(f'{"ok" if ok else "not ok"} {i} - counter {name} {op} {want}'
                      f' (is {have})')
     return '\n'.join(lines) + '\n'
 
@@ -111,7 +132,7 @@ def boot(args):
         out, err, code, timed_out = run_qemu(cmd, args.timeout)
     write(base + '.console.log', out)
     write(base + '.stderr.log', err)
-    counters = parse_counters(err)
+    counters = parse_counters(err, out)
     if counters:
         write(base + '.counters', ' '.join(f'{k}={v}' for k, v in counters.items()) + '\n')
     if args.expect_counter:

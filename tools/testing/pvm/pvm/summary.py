@@ -55,6 +55,10 @@ def collect(results, expected=None):
 # <run>.counters).
 SHOWN = ('protected', 'uvc-query', 'uvc-share', 'uvc-unshare', 'uvc-errors',
          'shared-now', 'shared-peak', 'violations', 'stale-bytes', 'key-traps')
+# What the guest itself reported at the end of the run (init's
+# "pvm-guest-counters:" line; "-" where the kernel has no such counter).
+GUEST_SHOWN = ('shared-pages', 'shared-peak', 'leaked-pages', 'uv-errors',
+               'bounce-slots', 'bounce-hiwater', 'bounce-used')
 
 
 def counters(results):
@@ -87,6 +91,11 @@ def report(results, tail_lines=40):
               ' '.join(f'{k:>11}' for k in SHOWN))
         for run, c in runs.items():
             print(f'{run:<{rw}}  ' + ' '.join(f'{c.get(k, "-"):>11}' for k in SHOWN))
+        print(f'\nguest counters{" " * (rw - 13)}  ' +
+              ' '.join(f'{k:>14}' for k in GUEST_SHOWN))
+        for run, c in runs.items():
+            print(f'{run:<{rw}}  ' +
+                  ' '.join(f'{c.get("guest-" + k, "-"):>14}' for k in GUEST_SHOWN))
     if known:
         print('\nknown upstream findings (expected failures, see '
               'tools/testing/pvm/expected-failures):')
@@ -99,10 +108,13 @@ def report(results, tail_lines=40):
     failed_runs = sorted({n.rsplit('.', 1)[0] for n, c, _ in rows
                           if c.failed and n.endswith('.boot')})
     for run in failed_runs:
-        log = os.path.join(results, run + '.console.log')
-        if os.path.exists(log):
-            with open(log, errors='replace') as f:
-                print(f'\n--- console tail of {run} ---\n{console.tail(f.read(), tail_lines)}')
+        for kind in ('console', 'stderr'):
+            log = os.path.join(results, f'{run}.{kind}.log')
+            if os.path.exists(log):
+                with open(log, errors='replace') as f:
+                    text = f.read()
+                if text.strip():
+                    print(f'\n--- {kind} tail of {run} ---\n{console.tail(text, tail_lines)}')
     skipped = f', {total.skipped} skipped' if total.skipped else ''
     print(f'\n{total.passed} passed, {total.failed} failed{skipped}')
     return total

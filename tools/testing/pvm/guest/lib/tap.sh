@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-2.0
+# TAP helpers for the shell suites (sourced, not run).
+#   plan N; check COND-EXIT-STATUS "description"; skip "description" "why"
+# and pvm_arg NAME: the value of pvm.NAME= on the kernel command line.
+tap_n=0
+plan() { echo "TAP version 13"; echo "1..$1"; }
+check() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $tap_n - $2"; else echo "not ok $tap_n - $2"; fi
+}
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
+pvm_arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^pvm\.$1=//p" | tail -1; }
+# debugfs counter, empty if the kernel has none
+counter() { [ -r "$1" ] && cat "$1"; }
+protected() { [ "$(cat /sys/firmware/uv/prot_virt_guest 2>/dev/null)" = 1 ]; }

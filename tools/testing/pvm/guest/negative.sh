@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Negative suite: the scratch disk's DMA is made to bypass the bounce
+# buffers (CONFIG_S390_PV_DMA_BYPASS_TEST), so the device is handed secure
+# memory. The emulated Ultravisor must flag it: the runner expects its
+# violation counter to be non-zero after this suite (in audit mode the
+# data still arrives, so the I/O itself succeeds).
+. /pvm/lib/tap.sh
+hook=/sys/kernel/debug/s390/pv_dma_bypass
+plan 4
+
+[ -w $hook ]; check $? "the bypass hook exists in this protected guest"
+echo /dev/vda > $hook 2>/dev/null
+[ "$(cat $hook 2>/dev/null)" != off ] && [ -n "$(cat $hook 2>/dev/null)" ]
+check $? "DMA of /dev/vda bypasses the bounce buffers ($(cat $hook 2>/dev/null))"
+out=$(pvm-blkcheck -d /dev/vda -s 4 -j 1 -c 64 -m direct 2>&1)
+echo "$out" | sed 's/^/# /'
+! echo "$out" | grep -q '^not ok'
+check $? "unbounced I/O went to the device (the emulator audits, it does not block)"
+echo off > $hook
+[ "$(cat $hook 2>/dev/null)" = off ]; check $? "bouncing restored"

@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Bounce pool suite: the swiotlb pool exists exactly in a protected guest,
+# has the size the rule (or swiotlb=) gives, survives pressure from many
+# parallel large requests, and gives every slot back.
+#   pvm.pool=MIB      expected pool size (the runner computes the rule)
+#   pvm.pressure=N    parallel 1 MiB O_DIRECT streams (default 16)
+#   pvm.tinypool=1    the pool is deliberately too small: it must run full
+#                     (swiotlb says so) and the I/O must still be correct
+. /pvm/lib/tap.sh
+t=/sys/kernel/debug/swiotlb
+streams=$(pvm_arg pressure); streams=${streams:-16}
+want=$(pvm_arg pool)
+plan 6
+
+slots=$(counter $t/io_tlb_nslabs); slots=${slots:-0}
+if protected; then
+	[ "$slots" -gt 0 ]; check $? "protected guest: a bounce pool exists ($((slots / 512)) MiB)"
+else
+	[ "$slots" -eq 0 ]; check $? "normal guest: no bounce pool is allocated ($slots slots)"
+fi
+
+if protected && [ -n "$want" ]; then
+	[ "$slots" -eq $((want * 512)) ]
+	check $? "the pool has the size of the sizing rule or swiotlb= ($want MiB; is $((slots / 512)) MiB)"
+else
+	skip "pool size" "no pool expected or no size given"
+fi
+
+full0=$(dmesg | grep -c 'swiotlb buffer is full')
+out=$(pvm-blkcheck -d /dev/vda -s 128 -j "$streams" -c 1024 -m direct 2>&1)
+rc=$?
+echo "$out" | sed 's/^/# /'
+! echo "$out" | grep -q '^not ok' && [ $rc -eq 0 ]
+check $? "$streams parallel 1 MiB O_DIRECT streams: no error reaches user space, data intact"
+
+if protected; then
+	hw=$(counter $t/io_tlb_used_hiwater); hw=${hw:-0}
+	[ "$hw" -gt 0 ]; check $? "the I/O went through the bounce pool (high-water $hw slots)"
+	sleep 1
+	used=$(counter $t/io_tlb_used); used=${used:-0}
+	[ "$used" -eq 0 ]; check $? "every bounce slot is given back when the I/O is done ($used in use)"
+else
+	skip "bounce pool used" "normal guest"
+	skip "bounce slots given back" "normal guest"
+fi
+
+full=$(( $(dmesg | grep -c 'swiotlb buffer is full') - full0 ))
+if [ "$(pvm_arg tinypool)" = 1 ]; then
+	[ "$full" -gt 0 ]; check $? "the tiny pool ran full ($full reports) and the I/O above survived it"
+else
+	[ "$full" -eq 0 ]; check $? "the default pool never ran full ($full reports)"
+fi
