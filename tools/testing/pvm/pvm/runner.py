@@ -156,6 +156,16 @@ def boot(args):
                f'{"not ok" if init else "ok"} 2 - user space was not started']
         write(base + '.boot.tap', '\n'.join(tap) + '\n')
         return bool(seen) and not init
+    if args.expect_console:
+        # messages the kernel must print (for example how it handled a
+        # hostile host); reported as the <run>.messages suite
+        lines = [console.clean(l) for l in out.splitlines()]
+        tap = ['TAP version 13', f'1..{len(args.expect_console)}']
+        for i, rx in enumerate(args.expect_console, 1):
+            seen = [l.strip() for l in lines if re.search(rx, l)]
+            tap.append(f'{"ok" if seen else "not ok"} {i} - the console shows /{rx}/' +
+                       (f': {seen[0][:120]}' if seen else ''))
+        write(base + '.messages.tap', '\n'.join(tap) + '\n')
     suites, boot_tap = console.analyze(out, expected=args.expect_suite,
                                        timed_out=timed_out, timeout=args.timeout,
                                        exit_code=code)
