@@ -33,7 +33,7 @@ PATCHES  := patches/series patches/cover-letter $(wildcard patches/*.patch)
 
 # Kernel command line of every test boot; pvm.* options are read by init.
 APPEND   = console=ttysclp0 pvm.kid=$$(cat $(1)/.out/pvm-kid) pvm.expect=$(2)
-SUITES   := smoke blk pool access kselftest kunit
+SUITES   := smoke blk pool access restrict kselftest kunit
 # What the emulated Ultravisor advertises to a guest: Query, Set and Remove
 # Shared Access (installed-calls bits 0, 8, 9).
 PV_FACILITIES := 80c0000000000000
@@ -51,7 +51,9 @@ BOOT     = $(RUN) boot --qemu $(QEMU) --initrd $(INITRD) --results $(RESULTS) \
 # (upstream keeps the 64 MiB default), 256 MiB of block I/O in 4 streams,
 # a tiny-pool boot, fault-injection boots, and a hostile host that sets
 # indicator bits of no virtqueue. A negative boot lets the scratch disk
-# bypass the bounce buffers: the emulator must flag it.
+# bypass the bounce buffers and executes a storage key instruction: the
+# emulator must flag both. Reboot and kexec round trips check the PV
+# restrictions on the way out and that the next kernel works.
 # Upstream gets the same checks; its known deviations are listed in
 # tools/testing/pvm/expected-failures.
 PV_COUNTERS := --expect-counter violations=0 --expect-counter key-traps=0 \
@@ -61,6 +63,18 @@ OURS_COUNTERS := --expect-counter guest-shared-pages=shared-now
 UV_ONLY_COUNTERS := --expect-counter uvc-query=1 --expect-counter uvc-share=0 \
 	       --expect-counter uvc-unshare=0 --expect-counter uvc-other=0
 PV_MEM   := --memory 2048
+# round trips: reboot (re-IPL) and kexec inside the protected guest; the
+# second stage runs these suites (reported as after-reboot.* / after-kexec.*)
+AFTER    := smoke blk restrict
+ROUND_TRIP = --expect-counter key-traps=0 --expect-counter violations=0 \
+	     --expect-counter stale-bytes=0 --expect-counter diag308-refused=0 \
+	     $(foreach s,$(AFTER),--expect-suite after-$(1).$(s))
+REBOOT   := --allow-reboot $(call ROUND_TRIP,reboot) '--expect-counter=memory-clears>=1'
+KEXEC    := --kexec-images $(call ROUND_TRIP,kexec)
+AFTER_APPEND = pvm.then=$(1) pvm.after=$(subst $() ,$(comma),$(AFTER))
+# before kexec, ours makes every page it shared secure again: the reset
+# that kexec does finds nothing shared
+UNSHARED := --expect-counter shared-at-reset=0
 # a hostile host's stray indicator bit must be noticed and ignored
 STRAY_SEEN := --expect-console 'ignoring (adapter )?indicator [0-9]+ without a virtqueue'
 # a disk without VIRTIO_F_ACCESS_PLATFORM: a protected guest must refuse it
@@ -93,7 +107,11 @@ define BOOTS
 	@$(call BOOT,$(UPSTREAM),upstream-pv-fail-share-10,pv,$(call FAULTS,10,share),,faults)
 	@$(call BOOT,$(OURS),ours-pv-stray,pv,$(PV_COUNTERS) --pv-opt stray-indicators=on '--expect-counter=stray-bits>=1' $(STRAY_SEEN),,smoke blk)
 	@$(call BOOT,$(UPSTREAM),upstream-pv-stray,pv,$(PV_COUNTERS) --pv-opt stray-indicators=on '--expect-counter=stray-bits>=1' $(STRAY_SEEN),,smoke blk)
-	@$(call BOOT,$(OURS),ours-pv-negative,pv,'--expect-counter=violations>=1' --expect-counter stale-bytes=0,,negative)
+	@$(call BOOT,$(OURS),ours-pv-reboot,pv,$(REBOOT) $(OURS_COUNTERS),$(call AFTER_APPEND,reboot),smoke)
+	@$(call BOOT,$(UPSTREAM),upstream-pv-reboot,pv,$(REBOOT),$(call AFTER_APPEND,reboot),smoke)
+	@$(call BOOT,$(OURS),ours-pv-kexec,pv,$(KEXEC) $(OURS_COUNTERS) $(UNSHARED),$(call AFTER_APPEND,kexec),smoke)
+	@$(call BOOT,$(UPSTREAM),upstream-pv-kexec,pv,$(KEXEC) $(UNSHARED),$(call AFTER_APPEND,kexec),smoke)
+	@$(call BOOT,$(OURS),ours-pv-negative,pv,'--expect-counter=violations>=1' '--expect-counter=key-traps>=1' --expect-counter stale-bytes=0,,negative)
 	@$(call BOOT,$(OURS),ours-pv-nounshare,pv,--pv-opt query-drop-unshare=on,pvm.expect=nonpv pvm.why=without_Remove_Shared_Access,smoke kselftest)
 	@$(RUN) boot --qemu $(QEMU) --results $(RESULTS) --name ours-nopvguest-pv --pv --timeout 120 \
 		--kernel $(OURS)/.out-nopvguest/arch/s390/boot/bzImage --append console=ttysclp0 \

@@ -82,6 +82,8 @@ void __init pv_dma_init(void)
 	if (!is_prot_virt_guest())
 		return;
 	virtio_set_mem_acc_cb(pv_virtio_restricted);
+	/* record what is shared, for kexec to make it secure again */
+	pv_share_init();
 	/* no effect if "swiotlb=" was given */
 	swiotlb_adjust_size(pv_bounce_pool_size(memblock_phys_mem_size()));
 	/* streaming DMA on s390 has a 64-bit mask: the pool may lie anywhere */

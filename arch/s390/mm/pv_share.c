@@ -16,16 +16,22 @@
  * (the generic DMA code does so on an error from set_memory_encrypted())
  * and it is counted here. "pv_share_failure=panic" on the command line
  * restores the old policy of stopping the machine on any failure.
+ *
+ * A bitmap records which pages are shared, so that all of them can be made
+ * secure again before another kernel takes over the memory (kexec): the
+ * new kernel must not inherit pages the host can read.
  */
 #define KMSG_COMPONENT "prot_virt"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/bitmap.h>
 #include <linux/init.h>
 #include <linux/instruction_pointer.h>
 #include <linux/io.h>
 #include <linux/mem_encrypt.h>
+#include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
 #include <linux/preempt.h>
@@ -44,6 +50,36 @@ static atomic_long_t pv_shared_now;
 static atomic_long_t pv_shared_peak;
 static atomic_long_t pv_leaked;
 static atomic_long_t pv_uv_errors;
+/* one bit per page frame: shared with the host */
+static unsigned long *pv_shared_map __ro_after_init;
+static unsigned long pv_shared_map_pfns __ro_after_init;
+
+/**
+ * pv_share_init() - prepare the record of shared pages
+ *
+ * Called once in a protected guest while memblock is still in charge,
+ * before the first page is shared.
+ */
+void __init pv_share_init(void)
+{
+	pv_shared_map_pfns = max_pfn;
+	pv_shared_map = memblock_alloc(BITS_TO_LONGS(max_pfn) * sizeof(long),
+				       sizeof(long));
+	if (!pv_shared_map)
+		pr_warn("no memory to record shared pages: kexec cannot make them secure\n");
+}
+
+static void pv_share_mark(unsigned long paddr, bool shared)
+{
+	unsigned long pfn = PFN_DOWN(paddr);
+
+	if (!pv_shared_map || pfn >= pv_shared_map_pfns)
+		return;
+	if (shared)
+		set_bit(pfn, pv_shared_map);
+	else
+		clear_bit(pfn, pv_shared_map);
+}
 
 static int __init pv_share_failure_setup(char *arg)
 {
@@ -77,8 +113,10 @@ static int pv_share_call(unsigned long paddr, u16 cmd)
 		.paddr = paddr,
 	};
 
-	if (!uv_call(0, (u64)&uvcb))
+	if (!uv_call(0, (u64)&uvcb)) {
+		pv_share_mark(paddr, cmd == UVC_CMD_SET_SHARED_ACCESS);
 		return 0;
+	}
 	atomic_long_inc(&pv_uv_errors);
 	pr_err_ratelimited("%s Shared Access for 0x%lx failed: rc 0x%04x rrc 0x%04x\n",
 			   cmd == UVC_CMD_SET_SHARED_ACCESS ? "Set" : "Remove",
@@ -189,6 +227,36 @@ int set_memory_encrypted(unsigned long addr, int numpages)
 	if (!is_prot_virt_guest())
 		return 0;
 	return pv_unshare_range(addr, numpages, _RET_IP_);
+}
+
+/**
+ * pv_unshare_all() - make every page this kernel shared secure again
+ *
+ * For kexec: called with devices shut down, on one CPU, right before the
+ * new kernel is started. Pages are cleared after they are made secure.
+ *
+ * Return: the number of pages that are still shared (Remove Shared Access
+ * failed, or shared pages were not recorded), 0 if none is.
+ */
+long pv_unshare_all(void)
+{
+	unsigned long pfn, done = 0;
+	long left;
+
+	if (!is_prot_virt_guest())
+		return 0;
+	if (!pv_shared_map)
+		return pv_shared_pages();
+	for_each_set_bit(pfn, pv_shared_map, pv_shared_map_pfns) {
+		if (pv_share_call(PFN_PHYS(pfn), UVC_CMD_REMOVE_SHARED_ACCESS))
+			continue;
+		pv_share_account(-1);
+		clear_page(phys_to_virt(PFN_PHYS(pfn)));
+		done++;
+	}
+	left = pv_shared_pages();
+	pr_info("made %lu shared pages secure again, %ld still shared\n", done, left);
+	return left;
 }
 
 /**

@@ -1,13 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Negative suite: the scratch disk's DMA is made to bypass the bounce
-# buffers (CONFIG_S390_PV_DMA_BYPASS_TEST), so the device is handed secure
+# buffers (CONFIG_S390_PV_TEST_HOOKS), so the device is handed secure
 # memory. The emulated Ultravisor must flag it: the runner expects its
 # violation counter to be non-zero after this suite (in audit mode the
-# data still arrives, so the I/O itself succeeds).
+# data still arrives, so the I/O itself succeeds). Then a storage key
+# instruction is executed: in a keyless guest it must trap, and the
+# runner expects the emulator's key-trap counter to be non-zero.
 . /pvm/lib/tap.sh
 hook=/sys/kernel/debug/s390/pv_dma_bypass
-plan 4
+plan 5
 
 [ -w $hook ]; check $? "the bypass hook exists in this protected guest"
 echo /dev/vda > $hook 2>/dev/null
@@ -19,3 +21,6 @@ echo "$out" | sed 's/^/# /'
 check $? "unbounced I/O went to the device (the emulator audits, it does not block)"
 echo off > $hook
 [ "$(cat $hook 2>/dev/null)" = off ]; check $? "bouncing restored"
+k=/sys/kernel/debug/s390/pv_iske
+[ "$(cat $k 2>/dev/null)" = trapped ]
+check $? "a storage key instruction traps in the protected guest ($(cat $k 2>/dev/null))"

@@ -20,11 +20,23 @@ COUNTER_RE = re.compile(r'^s390-pv-guest: (?P<kv>(?:\S+=\S+\s*)+)$')
 GUEST_COUNTER_RE = re.compile(r'pvm-guest-counters: (?P<kv>(?:\S+=\S+\s*)+)$')
 
 
-def qemu_command(args, scratch):
-    """The QEMU command line for a kernel boot."""
+def padded_copy(src, dst):
+    """Copy src to dst padded with zeros to whole 512-byte sectors."""
+    with open(src, 'rb') as f:
+        data = f.read()
+    with open(dst, 'wb') as f:
+        f.write(data + b'\0' * (-len(data) % 512))
+    return dst
+
+
+def qemu_command(args, scratch, images=()):
+    """The QEMU command line for a kernel boot.
+
+    images: (serial, path) of read-only disks to attach (kexec images)."""
     cmd = [args.qemu, '-M', 's390-ccw-virtio', '-accel', 'tcg',
            '-m', str(args.memory), '-smp', str(args.smp),
-           '-nographic', '-no-reboot', '-kernel', args.kernel]
+           '-nographic'] + ([] if getattr(args, 'allow_reboot', False) else ['-no-reboot']) + \
+          ['-kernel', args.kernel]
     if args.initrd:
         cmd += ['-initrd', args.initrd]
     if args.append is not None:
@@ -34,6 +46,9 @@ def qemu_command(args, scratch):
                 '-device', 'virtio-blk-ccw,drive=scratch,iommu_platform=on']
         cmd += ['-netdev', 'hubport,id=net0,hubid=0',
                 '-device', 'virtio-net-ccw,netdev=net0,iommu_platform=on']
+    for serial, path in images:
+        cmd += ['-drive', f'file={path},if=none,id={serial},format=raw,readonly=on',
+                '-device', f'virtio-blk-ccw,drive={serial},serial={serial},iommu_platform=on']
     if args.pv or args.uv:
         start = ['start-protected=on'] if args.pv else []
         opts = ','.join(['s390-pv-guest', 'id=pv0'] + start + args.pv_opt)
@@ -127,7 +142,11 @@ def boot(args):
             scratch = os.path.join(tmp, 'scratch.img')
             with open(scratch, 'wb') as f:
                 f.truncate(args.scratch_mib << 20)
-        cmd = qemu_command(args, scratch)
+        images = []
+        if getattr(args, 'kexec_images', False):
+            images = [('pvmkernel', padded_copy(args.kernel, os.path.join(tmp, 'kernel.img'))),
+                      ('pvminitrd', padded_copy(args.initrd, os.path.join(tmp, 'initrd.img')))]
+        cmd = qemu_command(args, scratch, images)
         write(base + '.cmdline', shlex.join(cmd) + '\n')
         out, err, code, timed_out = run_qemu(cmd, args.timeout)
     write(base + '.console.log', out)

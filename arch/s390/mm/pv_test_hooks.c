@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Test hook: let one block device's DMA bypass the bounce buffers.
+ * Test hooks that make a protected guest do what it must never do, to
+ * prove that the checks watching it (the Ultravisor, or the test
+ * environment's emulated one) catch it. In /sys/kernel/debug/s390/:
  *
- * In a protected guest every DMA mapping is bounced through memory shared
- * with the host. This hook takes a block device's DMA device out of
- * swiotlb, so that its I/O buffers reach the device unshared: the kind of
- * bug the Ultravisor (or the test environment's emulated one) must catch.
- * It exists to prove that such a checker is watching.
+ * pv_dma_bypass: let one block device's DMA bypass the bounce buffers. In
+ * a protected guest every DMA mapping is bounced through memory shared
+ * with the host; this takes a block device's DMA device out of swiotlb, so
+ * that its I/O buffers reach the device unshared.
  *
  *   echo /dev/vda > /sys/kernel/debug/s390/pv_dma_bypass   start bypassing
  *   echo off > /sys/kernel/debug/s390/pv_dma_bypass        bounce again
@@ -14,6 +15,11 @@
  *
  * Switch only while the device is idle: mappings made before a switch are
  * unmapped after it.
+ *
+ * pv_iske: reading it executes ISKE (insert storage key extended) on a
+ * page of the kernel. A protected guest has no storage keys: the
+ * instruction must raise a special-operation exception, which the hook
+ * catches and reports as "trapped"; elsewhere it reports the key.
  */
 #define KMSG_COMPONENT "prot_virt"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
@@ -28,6 +34,7 @@
 #include <linux/string.h>
 #include <linux/swiotlb.h>
 #include <linux/uaccess.h>
+#include <asm/asm-extable.h>
 #include <asm/uv.h>
 
 static DEFINE_MUTEX(bypass_lock);
@@ -122,11 +129,40 @@ static const struct file_operations bypass_fops = {
 	.release = single_release,
 };
 
-static int __init pv_dma_bypass_init(void)
+/* ISKE on @addr; -EPERM if it raised a program check (caught). */
+static int iske_checked(unsigned long addr, unsigned long *key)
 {
+	int rc = -EPERM;
+
+	asm volatile(
+		"	iske	%[key],%[addr]\n"
+		"0:	lhi	%[rc],0\n"
+		"1:\n"
+		EX_TABLE(0b, 1b)
+		: [rc] "+d" (rc), [key] "=d" (*key)
+		: [addr] "a" (addr)
+		: "cc");
+	return rc;
+}
+
+static int iske_show(struct seq_file *m, void *v)
+{
+	unsigned long key = 0;
+
+	if (iske_checked((unsigned long)m & PAGE_MASK, &key))
+		seq_puts(m, "trapped\n");
+	else
+		seq_printf(m, "key 0x%02lx\n", key & 0xff);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(iske);
+
+static int __init pv_test_hooks_init(void)
+{
+	debugfs_create_file("pv_iske", 0400, arch_debugfs_dir, NULL, &iske_fops);
 	if (!is_prot_virt_guest())
 		return 0;
 	debugfs_create_file("pv_dma_bypass", 0600, arch_debugfs_dir, NULL, &bypass_fops);
 	return 0;
 }
-late_initcall(pv_dma_bypass_init);
+late_initcall(pv_test_hooks_init);
