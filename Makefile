@@ -79,7 +79,7 @@ UNSHARED := --expect-counter shared-at-reset=0
 STRAY_SEEN := --expect-console 'ignoring (adapter )?indicator [0-9]+ without a virtqueue'
 # a disk without VIRTIO_F_ACCESS_PLATFORM: a protected guest must refuse it
 NOIOMMU  := --qemu-arg '-blockdev driver=null-co,node-name=noiommu,read-zeroes=on \
-	    -device virtio-blk-ccw,drive=noiommu,iommu_platform=off'
+	    -device virtio-blk-ccw,drive=noiommu,serial=pvmnoiommu,iommu_platform=off'
 PV_APPEND := pvm.facilities=$(PV_FACILITIES) pvm.blk=256,4 pvm.pool=128
 TINY_POOL := swiotlb=1024 pvm.pool=2 pvm.tinypool=1
 # fault injection: Set/Remove Shared Access refused at random (seeded)

@@ -8,10 +8,12 @@ plan 2
 why=$(dmesg | grep 'VIRTIO_F_ACCESS_PLATFORM' | head -1)
 [ -n "$why" ] && echo "# $why"
 if protected; then
-	[ ! -b /dev/vdb ]; check $? "protected guest: the disk without ACCESS_PLATFORM is refused"
+	[ -z "$(disk_by_serial pvmnoiommu)" ]
+	check $? "protected guest: the disk without ACCESS_PLATFORM is refused"
 	echo "$why" | grep -q 'protected virtualization guest'
 	check $? "the refusal says it is the protected guest that needs ACCESS_PLATFORM"
 else
-	[ -b /dev/vdb ]; check $? "normal guest: the disk without ACCESS_PLATFORM is used"
+	[ -n "$(disk_by_serial pvmnoiommu)" ]
+	check $? "normal guest: the disk without ACCESS_PLATFORM is used"
 	[ -z "$why" ]; check $? "normal guest: no refusal message"
 fi

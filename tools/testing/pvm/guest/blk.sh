@@ -8,4 +8,4 @@ mib=${arg%%,*}
 streams=${arg#*,}
 [ -n "$arg" ] || { mib=64; streams=1; }
 [ "$streams" != "$arg" ] || streams=1
-exec pvm-blkcheck -d /dev/vda -s "$mib" -j "$streams" -m direct,buffered
+exec pvm-blkcheck -d "${PVM_DISK:-/dev/missing-scratch-disk}" -s "$mib" -j "$streams" -m direct,buffered

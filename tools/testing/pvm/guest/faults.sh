@@ -12,8 +12,8 @@ plan 5
 
 protected; check $? "the guest is still a protected guest"
 
-if [ -b /dev/vda ]; then
-	out=$(pvm-blkcheck -E -d /dev/vda -s 64 -j 4 -m direct,buffered 2>&1)
+if [ -n "$PVM_DISK" ]; then
+	out=$(pvm-blkcheck -E -d "$PVM_DISK" -s 64 -j 4 -m direct,buffered 2>&1)
 	echo "$out" | sed 's/^/# /'
 	! echo "$out" | grep -q '^not ok'
 	check $? "I/O works or fails with an error, and no data read back is wrong"

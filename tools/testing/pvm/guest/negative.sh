@@ -12,10 +12,10 @@ hook=/sys/kernel/debug/s390/pv_dma_bypass
 plan 5
 
 [ -w $hook ]; check $? "the bypass hook exists in this protected guest"
-echo /dev/vda > $hook 2>/dev/null
+echo "$PVM_DISK" > $hook 2>/dev/null
 [ "$(cat $hook 2>/dev/null)" != off ] && [ -n "$(cat $hook 2>/dev/null)" ]
-check $? "DMA of /dev/vda bypasses the bounce buffers ($(cat $hook 2>/dev/null))"
-out=$(pvm-blkcheck -d /dev/vda -s 4 -j 1 -c 64 -m direct 2>&1)
+check $? "DMA of the scratch disk ($PVM_DISK) bypasses the bounce buffers ($(cat $hook 2>/dev/null))"
+out=$(pvm-blkcheck -d "$PVM_DISK" -s 4 -j 1 -c 64 -m direct 2>&1)
 echo "$out" | sed 's/^/# /'
 ! echo "$out" | grep -q '^not ok'
 check $? "unbounced I/O went to the device (the emulator audits, it does not block)"

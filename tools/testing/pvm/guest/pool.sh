@@ -28,7 +28,7 @@ else
 fi
 
 full0=$(dmesg | grep -c 'swiotlb buffer is full')
-out=$(pvm-blkcheck -d /dev/vda -s 128 -j "$streams" -c 1024 -m direct 2>&1)
+out=$(pvm-blkcheck -d "${PVM_DISK:-/dev/missing-scratch-disk}" -s 128 -j "$streams" -c 1024 -m direct 2>&1)
 rc=$?
 echo "$out" | sed 's/^/# /'
 ! echo "$out" | grep -q '^not ok' && [ $rc -eq 0 ]

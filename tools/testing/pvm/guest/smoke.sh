@@ -15,10 +15,10 @@ else
 	echo "# running: $(uname -r) $(uname -v) (id $kid), expected id $PVM_KID"
 fi
 
-if [ -b /dev/vda ]; then
-	echo "ok 2 - virtio-blk scratch disk /dev/vda is present"
+if [ -n "$PVM_DISK" ] && [ -b "$PVM_DISK" ]; then
+	echo "ok 2 - virtio-blk scratch disk is present ($PVM_DISK)"
 else
-	echo "not ok 2 - virtio-blk scratch disk /dev/vda is present"
+	echo "not ok 2 - virtio-blk scratch disk (serial pvmscratch) is present"
 fi
 
 if ls /sys/bus/virtio/drivers/virtio_net/virtio* >/dev/null 2>&1; then

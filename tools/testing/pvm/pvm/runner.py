@@ -43,7 +43,7 @@ def qemu_command(args, scratch, images=()):
         cmd += ['-append', args.append]
     if scratch:
         cmd += ['-drive', f'file={scratch},if=none,id=scratch,format=raw,cache=unsafe',
-                '-device', 'virtio-blk-ccw,drive=scratch,iommu_platform=on']
+                '-device', 'virtio-blk-ccw,drive=scratch,serial=pvmscratch,iommu_platform=on']
         cmd += ['-netdev', 'hubport,id=net0,hubid=0',
                 '-device', 'virtio-net-ccw,netdev=net0,iommu_platform=on']
     for serial, path in images:

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# TAP helpers for the shell suites (sourced, not run).
+# Helpers for the shell suites and init (sourced, not run).
 #   plan N; check COND-EXIT-STATUS "description"; skip "description" "why"
 # and pvm_arg NAME: the value of pvm.NAME= on the kernel command line.
 tap_n=0
@@ -12,4 +12,11 @@ skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
 pvm_arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^pvm\.$1=//p" | tail -1; }
 # debugfs counter, empty if the kernel has none
 counter() { [ -r "$1" ] && cat "$1"; }
+# /dev/NAME of the virtio-blk disk whose serial is $1 (empty if none):
+# probe order, and so vda/vdb, is not fixed
+disk_by_serial() {
+	for s in /sys/block/*/serial; do
+		[ "$(cat "$s" 2>/dev/null)" = "$1" ] && { d=${s%/serial}; echo "/dev/${d##*/}"; return; }
+	done
+}
 protected() { [ "$(cat /sys/firmware/uv/prot_virt_guest 2>/dev/null)" = 1 ]; }
