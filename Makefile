@@ -119,7 +119,7 @@ define BOOTS
 endef
 comma := ,
 
-.PHONY: series-steps kernel-nopvguest qemu payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
+.PHONY: bench series-steps kernel-nopvguest qemu payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
 	upstream-kernel initramfs host-tests summary clean distclean help
 
 all: boot
@@ -212,6 +212,16 @@ check:
 
 summary:
 	@$(RUN) summary $(RESULTS)
+
+# make bench: ours and upstream, normal and protected, in one run; ratios
+# in build/bench/results.md (not part of make check). BENCH_REPS, BENCH_MIB.
+BENCH_REPS ?= 3
+BENCH_MIB  ?= 256
+bench: kernel upstream-kernel initramfs qemu
+	@$(RUN) bench --qemu $(QEMU) --initrd $(INITRD) --out $(BUILD)/bench \
+		--ours $(OURS)/.out/arch/s390/boot/bzImage \
+		--upstream $(UPSTREAM)/.out/arch/s390/boot/bzImage \
+		--reps $(BENCH_REPS) --mib $(BENCH_MIB)
 
 clean:
 	rm -rf $(BUILD)
