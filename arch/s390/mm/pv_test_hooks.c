@@ -134,14 +134,13 @@ static int iske_checked(unsigned long addr, unsigned long *key)
 {
 	int rc = -EPERM;
 
-	asm volatile(
-		"	iske	%[key],%[addr]\n"
-		"0:	lhi	%[rc],0\n"
-		"1:\n"
-		EX_TABLE(0b, 1b)
-		: [rc] "+d" (rc), [key] "=d" (*key)
-		: [addr] "a" (addr)
-		: "cc");
+	asm volatile("	iske	%[key],%[addr]\n"
+		     "0:	lhi	%[rc],0\n"
+		     "1:\n"
+		     EX_TABLE(0b, 1b)
+		     : [rc] "+d" (rc), [key] "=d" (*key)
+		     : [addr] "a" (addr)
+		     : "cc");
 	return rc;
 }
 
