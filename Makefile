@@ -215,7 +215,7 @@ summary:
 
 # make bench: ours and upstream, normal and protected, in one run; ratios
 # in build/bench/results.md (not part of make check). BENCH_REPS, BENCH_MIB.
-BENCH_REPS ?= 3
+BENCH_REPS ?= 5
 BENCH_MIB  ?= 256
 bench: kernel upstream-kernel initramfs qemu
 	@$(RUN) bench --qemu $(QEMU) --initrd $(INITRD) --out $(BUILD)/bench \

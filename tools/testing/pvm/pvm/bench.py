@@ -188,12 +188,14 @@ def plot(metrics, out_dir):
         for s in STREAMS:
             vals = [metrics[f'{k}-{m}'][f'par{s}_mibps'] for k, m in CONFIGS]
             f.write(f'{s} ' + ' '.join(f'{v["median"]:.2f}' if v else 'NaN' for v in vals) + '\n')
-    script = f'''set terminal png size 800,500
+    script = f'''set terminal png size 800,500 noenhanced
 set output "{os.path.join(out_dir, 'parallel.png')}"
 set title "1 MiB O_DIRECT reads: throughput against parallel streams (medians)"
 set xlabel "parallel streams"
 set ylabel "MiB/s"
 set logscale x 2
+set xrange [0.8:20]
+set yrange [0:*]
 set xtics (1, 4, 16)
 set key left top
 plot ''' + ', '.join(f'"{data}" using 1:{i + 2} with linespoints title "{k}-{m}"'

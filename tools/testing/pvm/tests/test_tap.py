@@ -11,7 +11,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from pvm import console, tap  # noqa: E402
+from pvm import console, runner, tap  # noqa: E402
 
 results = []
 
@@ -77,6 +77,24 @@ def main():
     check(tap.count(tap.parse('1..1\nnot ok 1 - x # TODO later\n'), 's').failed == 0,
           'a TODO failure is not counted as a failure')
 
+    # counters: the emulator's line on stderr, the guest's on the console
+    cnt = runner.parse_counters(
+        's390-pv-guest: protected=1 shared-now=12 faults-injected=3\n',
+        'noise\npvm-guest-counters: shared-pages=12 uv-errors=2\n')
+    check(cnt.get('shared-now') == '12' and cnt.get('guest-shared-pages') == '12',
+          'counters: emulator and guest (guest-NAME) counters are both parsed')
+
+    def verdicts(exps):
+        t = tap.parse(runner.counter_tap(cnt, exps))
+        return [r.ok for r in t.results]
+    check(verdicts(['guest-shared-pages=shared-now', 'faults-injected>=1',
+                    'shared-now<=12']) == [True, True, True],
+          'counters: NAME=OTHER, >= and <= hold when they should')
+    check(verdicts(['guest-uv-errors=faults-injected', 'shared-now=0',
+                    'no-such=1', 'shared-now=no-such', 'bad expectation']) ==
+          [False, False, False, False, False],
+          'counters: a mismatch, a missing counter on either side and a bad '
+          'expectation all fail')
     print('TAP version 13')
     print(f'1..{len(results)}')
     for i, (ok, desc) in enumerate(results, 1):
