@@ -18,7 +18,8 @@ shift 2
 # PVM_CONFIG_LENIENT=1: fragment lines that do not stick are only reported
 kout=${KOUT:-.out}
 out=$tree/$kout
-fragments=("$here/config/pvm-test.config" "$@")
+fragments=("$here/config/pvm-test.config")
+for f in "$@"; do fragments+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
 jobs=${JOBS:-$(nproc)}
 export CCACHE_DIR=${PVM_CACHE:-$HOME/.cache/pvguest}/ccache
 export KBUILD_BUILD_USER=pvguest KBUILD_BUILD_HOST=pvm
@@ -33,8 +34,9 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$out/.pvm-config-sum" 2>/dev/null)" != "
 	phase "configuring $(basename "$tree")/$kout (allnoconfig + ${fragments[*]##*/})"
 	echo "CONFIG_LOCALVERSION=\"$localversion\"" > "$out/.pvm-localversion.config"
 	kmake allnoconfig > /dev/null
-	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
-		"${fragments[@]}" "$out/.pvm-localversion.config" > "$out/.merge.log"
+	# merge_config.sh keeps its temporary files in the current directory
+	(cd "$out" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
+		"${fragments[@]}" "$out/.pvm-localversion.config" > "$out/.merge.log")
 	kmake olddefconfig
 	# Every line of every fragment must have survived olddefconfig.
 	bad=0
