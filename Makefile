@@ -34,9 +34,13 @@ PATCHES  := patches/series patches/cover-letter $(wildcard patches/*.patch)
 # Kernel command line of every test boot; pvm.* options are read by init.
 APPEND   = console=ttysclp0 pvm.kid=$$(cat $(1)/.out/pvm-kid) pvm.expect=$(2)
 SUITES   := smoke blk pool access restrict kselftest kunit
-# What the emulated Ultravisor advertises to a guest: Query, Set and Remove
-# Shared Access (installed-calls bits 0, 8, 9).
-PV_FACILITIES := 80c0000000000000
+# What the emulated Ultravisor advertises to a protected guest: Query, Set
+# and Remove Shared Access, attestation and the secret store (installed-calls
+# bits 0, 8, 9, 28-31).
+PV_FACILITIES := 80c0000f00000000
+# the same without the secret store (query-drop-secrets=on): /dev/uv must
+# report exactly that
+PV_FACILITIES_NOSECRETS := 80c0000800000000
 # BOOT tree,run-name,pv|nonpv[,pvm-run options[,kernel command line[,suites]]]
 BOOT     = $(RUN) boot --qemu $(QEMU) --initrd $(INITRD) --results $(RESULTS) \
 	   $(foreach s,$(or $(6),$(SUITES)),--expect-suite $(s)) \
@@ -112,6 +116,7 @@ define BOOTS
 	@$(call BOOT,$(OURS),ours-pv-kexec,pv,$(KEXEC) $(OURS_COUNTERS) $(UNSHARED),$(call AFTER_APPEND,kexec),smoke)
 	@$(call BOOT,$(UPSTREAM),upstream-pv-kexec,pv,$(KEXEC) $(UNSHARED),$(call AFTER_APPEND,kexec),smoke)
 	@$(call BOOT,$(OURS),ours-pv-negative,pv,'--expect-counter=violations>=1' '--expect-counter=key-traps>=1' --expect-counter stale-bytes=0,,negative)
+	@$(call BOOT,$(OURS),ours-pv-nosecrets,pv,--pv-opt query-drop-secrets=on,pvm.facilities=$(PV_FACILITIES_NOSECRETS),smoke kselftest)
 	@$(call BOOT,$(OURS),ours-pv-nounshare,pv,--pv-opt query-drop-unshare=on,pvm.expect=nonpv pvm.why=without_Remove_Shared_Access,smoke kselftest)
 	@$(RUN) boot --qemu $(QEMU) --results $(RESULTS) --name ours-nopvguest-pv --pv --timeout 120 \
 		--kernel $(OURS)/.out-nopvguest/arch/s390/boot/bzImage --append console=ttysclp0 \

@@ -17,7 +17,7 @@ work=$(dirname "$out")/initramfs-work
 root=$work/root
 cross=s390x-linux-gnu-
 # kselftest targets installed into the initramfs
-KSELFTESTS=${KSELFTESTS:-drivers/s390x/pv_guest}
+KSELFTESTS=${KSELFTESTS:-drivers/s390x/pv_guest drivers/s390x/uvdevice}
 
 busybox=/bin/busybox
 file -L "$busybox" 2>/dev/null | grep -q 'IBM S/390.*statically linked' ||

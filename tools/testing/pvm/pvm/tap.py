@@ -128,11 +128,55 @@ def _parse_block(lines, i):
     return block, i
 
 
+def _split_documents(lines):
+    """Split at each unindented "TAP version" line that follows TAP lines.
+
+    run_kselftest.sh prints one document per collection, one after the
+    other; each must be complete on its own.
+    """
+    docs, cur, seen = [], [], False
+    for line in lines:
+        if VERSION_RE.match(line) and seen:
+            docs.append(cur)
+            cur, seen = [], False
+        cur.append(line)
+        seen = seen or _is_tap(line.strip())
+    docs.append(cur)
+    return docs
+
+
 def parse(text):
-    """Parse a TAP document (a string or a list of lines) into a Block."""
+    """Parse TAP (a string or a list of lines) into a Block.
+
+    Concatenated documents become one block: their results in order, a
+    plan that is the sum of theirs, and a problem for each document whose
+    own plan is missing or does not match its results.
+    """
     lines = text.splitlines() if isinstance(text, str) else list(text)
-    block, _ = _parse_block(lines, 0)
-    return block
+    docs = _split_documents(lines)
+    if len(docs) == 1:
+        return _parse_block(lines, 0)[0]
+    merged = Block(plan=0)
+    for n, doc in enumerate(docs, 1):
+        b = _parse_block(doc, 0)[0]
+        if b.plan is None:
+            merged.problems.append(f'document {n}: missing plan')
+            merged.plan += len(b.results)
+        elif b.plan != len(b.results) and not (b.skip_all and not b.results):
+            merged.problems.append(
+                f'document {n}: plan says {b.plan}, got {len(b.results)} results')
+            merged.plan += max(b.plan, len(b.results))
+        elif b.skip_all and not b.results:
+            merged.results.append(Result(ok=True, num=None, desc=f'(document {n})',
+                                         directive='SKIP', reason='skip_all'))
+            merged.plan += 1
+            continue
+        else:
+            merged.plan += b.plan
+        merged.results += b.results
+        merged.problems += b.problems
+        merged.bailed = merged.bailed or b.bailed
+    return merged
 
 
 def count(block, name='suite'):

@@ -50,6 +50,21 @@ def main():
     check(any('timed out' in f for f in b.failures), 'timeout.log: timeout reported')
     check(c['blk'].failed >= 1, 'timeout.log: the hung suite fails')
 
+    # run_kselftest.sh prints one TAP document per collection
+    two = ('TAP version 13\n1..1\nok 1 a\n'
+           'TAP version 13\n1..2\nok 1 b\nnot ok 2 c\n')
+    t = tap.count(tap.parse(two), 'ks')
+    check((t.passed, t.failed) == (2, 1) and not any('plan' in f for f in t.failures),
+          'concatenated documents: each with its own plan, results add up')
+    short = 'TAP version 13\n1..1\nok 1 a\nTAP version 13\n1..3\nok 1 b\n'
+    t = tap.count(tap.parse(short), 'ks')
+    check(any('document 2: plan says 3' in f for f in t.failures) and t.failed >= 2,
+          'concatenated documents: a short second document fails')
+    skipped = 'TAP version 13\n1..0 # SKIP no device\nTAP version 13\n1..1\nok 1 b\n'
+    t = tap.count(tap.parse(skipped), 'ks')
+    check((t.passed, t.failed, t.skipped) == (1, 0, 1),
+          'concatenated documents: a skipped document counts as a skip')
+
     c, b = judge('truncated-plan.log', expected=['smoke'])
     check(b.failed == 0, 'truncated-plan.log: the boot itself was fine')
     check(c['smoke'].failed == 2 and c['smoke'].passed == 3,
