@@ -124,7 +124,7 @@ define BOOTS
 endef
 comma := ,
 
-.PHONY: bench series-steps kernel-nopvguest qemu payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
+.PHONY: se-images se-boots bench series-steps kernel-nopvguest qemu payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
 	upstream-kernel initramfs host-tests summary clean distclean help
 
 all: boot
@@ -183,6 +183,44 @@ qemu:
 payloads:
 	@$(MAKE) -s -C $(PVM)/qemu/tests O=$(abspath $(PAYLOADS))
 
+# ---- protected (SE) boot images: tools/testing/pvm/seimg ------------------
+# our kernel and initramfs as an SE image that enters protected mode itself
+# (diag 308 subcodes 8 and 10), a test payload as one, and broken images
+SE       := $(BUILD)/se
+SEIMG    = $(PVM)/seimg/pvm-seimg --stage3a $(SE)/stage3a.elf --stage3b $(SE)/stage3b.bin
+SE_SUITES := smoke blk kselftest
+SE_DAMAGE := header hash misalign key pcf
+se-images: kernel upstream-kernel initramfs
+	@$(MAKE) -s -C $(PVM)/seimg O=$(abspath $(SE))
+	@$(SEIMG) --kernel $(OURS)/.out/arch/s390/boot/bzImage --initrd $(INITRD) -o $(SE)/ours.img \
+		--cmdline "$(call APPEND,$(OURS),pv) pvm.facilities=$(PV_FACILITIES) pvm.blk=64,2 pvm.suites=$(subst $() ,$(comma),$(SE_SUITES))"
+	@$(SEIMG) --kernel $(UPSTREAM)/.out/arch/s390/boot/bzImage --initrd $(INITRD) -o $(SE)/upstream.img \
+		--cmdline "$(call APPEND,$(UPSTREAM),pv) pvm.suites=smoke"
+	@$(SEIMG) --kernel $(SE)/inside.elf -o $(SE)/inside.img
+	@for d in $(SE_DAMAGE); do $(SEIMG) --kernel $(OURS)/.out/arch/s390/boot/bzImage \
+		--initrd $(INITRD) --cmdline console=ttysclp0 --damage $$d -o $(SE)/bad-$$d.img || exit 1; done
+
+# SE_BOOT name,image,pvm-run options: an SE image boots with the Ultravisor
+# present but not protected; the image makes the machine protected
+SE_BOOT  = $(RUN) boot --qemu $(QEMU) --results $(RESULTS) --uv --memory 2048 \
+	   --kernel $(SE)/$(2) --name $(1) $(3)
+# what a refused image must print (stage3a decodes R1 + 1), and counters
+SE_REFUSED = --timeout 120 --expect-counter protected=0 --expect-counter se-unpacks=0 \
+	   --expect-refusal '$(1)'
+define SE_BOOTS
+	@$(call SE_BOOT,ours-se,ours.img,$(foreach s,$(SE_SUITES),--expect-suite $(s)) $(PV_COUNTERS) $(OURS_COUNTERS) --expect-counter se-unpacks=1 --expect-counter protected=1)
+	@$(call SE_BOOT,upstream-se,upstream.img,--expect-suite smoke $(PV_COUNTERS) --expect-counter se-unpacks=1 --expect-counter protected=1)
+	@$(call SE_BOOT,se-inside,inside.img,--raw --expect-counter se-unpacks=1 --expect-counter diag308-refused=2)
+	@$(call SE_BOOT,se-bad-header,bad-header.img,$(call SE_REFUSED,subcode 10 failed: 0x00020000010a0a02 .command 2$(comma) UV rc 0x010a))
+	@$(call SE_BOOT,se-bad-hash,bad-hash.img,$(call SE_REFUSED,subcode 10 failed: 0x0004001b01020a02 .command 4$(comma) UV rc 0x0102 rrc 0x001b))
+	@$(call SE_BOOT,se-bad-key,bad-key.img,$(call SE_REFUSED,subcode 10 failed: 0x0002000001080a02 .command 2$(comma) UV rc 0x0108))
+	@$(call SE_BOOT,se-bad-pcf,bad-pcf.img,$(call SE_REFUSED,subcode 10 failed: 0x0002000001060a02 .command 2$(comma) UV rc 0x0106))
+	@$(call SE_BOOT,se-misaligned,bad-misalign.img,$(call SE_REFUSED,subcode 8 failed: rc 0x402))
+endef
+
+se-boots: se-images qemu
+	$(SE_BOOTS)
+
 emu-tests: qemu payloads
 	@$(RUN) payloads --qemu $(QEMU) --dir $(PAYLOADS) --cases $(PVM)/qemu/tests/cases \
 		--results $(RESULTS)
@@ -212,6 +250,8 @@ check:
 	@$(RUN) step --name build.qemu --results $(RESULTS) -- $(MAKE) -s qemu
 	@$(RUN) step --name build.payloads --results $(RESULTS) -- $(MAKE) -s payloads
 	@$(MAKE) -s emu-tests
+	@$(RUN) step --name build.se-images --results $(RESULTS) -- $(MAKE) -s se-images
+	$(SE_BOOTS)
 	$(BOOTS)
 	@$(RUN) summary $(RESULTS)
 

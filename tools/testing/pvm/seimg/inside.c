@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A payload started from a pvm-seimg image instead of a kernel: it runs in
+ * protected mode entered through diag 308 subcode 10, and checks that the
+ * machine says so and that subcodes 8 and 10 are refused from inside
+ * protected mode (leave it first: subcode 3).
+ */
+#include "lib.h"
+
+#define BIT_SHARE	(1UL << (63 - 8))
+
+static struct uv_cb_qui qui;
+static u8 iplb[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+static int diag308_pgm(u64 subcode, u64 addr)
+{
+	register u64 r2 asm("2") = addr;
+	register u64 r3 asm("3") = 0;
+
+	expect_pgm();
+	asm volatile("	diag	%[r2],%[subcode],0x308\n"
+		     : [r2] "+d" (r2), "+d" (r3)
+		     : [subcode] "d" (subcode)
+		     : "memory", "cc");
+	return check_pgm();
+}
+
+int main(void)
+{
+	int code;
+
+	tap_plan(4);
+	uv_query(&qui, sizeof(qui));
+	tap_ok(!!(qui.inst_calls_list[0] & BIT_SHARE),
+	       "protected mode after subcode 10 (query lists 0x%lx)", qui.inst_calls_list[0]);
+	tap_ok(test_facility(169), "keyless: facility 169 installed");
+	code = diag308_pgm(10, 0);
+	tap_ok(code == PGM_SPECIFICATION,
+	       "a second subcode 10 from protected mode: pgm 0x%x (want 0x06)", code);
+	code = diag308_pgm(8, (u64)iplb);
+	tap_ok(code == PGM_SPECIFICATION,
+	       "subcode 8 from protected mode: pgm 0x%x (want 0x06)", code);
+	return 0;
+}
