@@ -25,15 +25,25 @@ static int diag308_pgm(u64 subcode, u64 addr)
 	return check_pgm();
 }
 
+static int zero(const u8 *p, u64 len)
+{
+	while (len--)
+		if (*p++)
+			return 0;
+	return 1;
+}
+
 int main(void)
 {
 	int code;
 
-	tap_plan(4);
+	tap_plan(5);
 	uv_query(&qui, sizeof(qui));
 	tap_ok(!!(qui.inst_calls_list[0] & BIT_SHARE),
 	       "protected mode after subcode 10 (query lists 0x%lx)", qui.inst_calls_list[0]);
 	tap_ok(test_facility(169), "keyless: facility 169 installed");
+	tap_ok(zero((u8 *)0x100000UL, 2 * PAGE_SIZE),
+	       "pages no component names are cleared (IPLB at 0x100000, header at 0x101000)");
 	code = diag308_pgm(10, 0);
 	tap_ok(code == PGM_SPECIFICATION,
 	       "a second subcode 10 from protected mode: pgm 0x%x (want 0x06)", code);
