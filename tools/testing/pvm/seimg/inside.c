@@ -14,14 +14,8 @@ static u8 iplb[PAGE_SIZE] __aligned(PAGE_SIZE);
 
 static int diag308_pgm(u64 subcode, u64 addr)
 {
-	register u64 r2 asm("2") = addr;
-	register u64 r3 asm("3") = 0;
-
 	expect_pgm();
-	asm volatile("	diag	%[r2],%[subcode],0x308\n"
-		     : [r2] "+d" (r2), "+d" (r3)
-		     : [subcode] "d" (subcode)
-		     : "memory", "cc");
+	diag308(subcode, addr);
 	return check_pgm();
 }
 

@@ -13,18 +13,6 @@
 #define DIAG308_PV_SET	8
 #define DIAG308_PV_START 10
 
-static u64 diag308(u64 subcode, u64 addr)
-{
-	register u64 r2 asm("2") = addr;
-	register u64 r3 asm("3") = 0;
-
-	asm volatile("	diag	%[r2],%[subcode],0x308\n"
-		     : [r2] "+d" (r2), "+d" (r3)
-		     : [subcode] "d" (subcode)
-		     : "memory", "cc");
-	return r3;
-}
-
 int main(void)
 {
 	u64 rc;

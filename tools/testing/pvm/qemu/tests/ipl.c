@@ -17,18 +17,6 @@ static u8 iplb[PAGE_SIZE] __aligned(PAGE_SIZE);
 static u8 back[PAGE_SIZE] __aligned(PAGE_SIZE);
 static u8 hdr[PAGE_SIZE] __aligned(PAGE_SIZE);
 
-static u64 diag308(u64 subcode, void *addr)
-{
-	register u64 r2 asm("2") = (u64)addr;
-	register u64 r3 asm("3") = 0;
-
-	asm volatile("	diag	%[r2],%[subcode],0x308\n"
-		     : [r2] "+d" (r2), "+d" (r3)
-		     : [subcode] "d" (subcode)
-		     : "memory", "cc");
-	return r3;
-}
-
 static void put32(u8 *p, u32 v) { *(u32 *)p = v; }	/* big endian host */
 static void put64(u8 *p, u64 v) { *(u64 *)p = v; }
 
@@ -53,7 +41,7 @@ static void build(u32 n, u32 len)
 
 static void expect(u64 subcode, u64 want, const char *what)
 {
-	u64 rc = diag308(subcode, iplb);
+	u64 rc = diag308(subcode, (u64)iplb);
 
 	tap_ok(rc == want, "subcode %lu %s: rc 0x%lx (want 0x%lx)", subcode, what, rc, want);
 }
@@ -64,7 +52,7 @@ int main(void)
 	int same, i;
 
 	tap_plan(11);
-	rc = diag308(9, back);
+	rc = diag308(9, (u64)back);
 	tap_ok(rc == RC_NO_CONF, "subcode 9 before any subcode 8: rc 0x%lx (want 0x102)", rc);
 	build(0, IPLB_LEN(0) + 24);
 	expect(8, RC_INVALID, "without components");
@@ -83,7 +71,7 @@ int main(void)
 	build(2, IPLB_LEN(2));
 	expect(8, RC_OK, "valid block");
 	memset(back, 0xff, sizeof(back));
-	rc = diag308(9, back);
+	rc = diag308(9, (u64)back);
 	same = 1;
 	for (i = 0; i < IPLB_LEN(2); i++)
 		if (back[i] != iplb[i])

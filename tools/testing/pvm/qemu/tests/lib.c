@@ -374,6 +374,20 @@ int uv_share_retry(u64 paddr, u16 cmd, u16 *rc, int *busy)
 	return cc;
 }
 
+/* ---- DIAGNOSE 0x308 ---- */
+
+u64 diag308(u64 subcode, u64 addr)
+{
+	register u64 r2 asm("2") = addr;
+	register u64 r3 asm("3") = 0;
+
+	asm volatile("	diag	%[r2],%[subcode],0x308\n"
+		     : [r2] "+d" (r2), "+d" (r3)
+		     : [subcode] "d" (subcode)
+		     : "memory", "cc");
+	return r3;
+}
+
 /* ---- entry ---- */
 
 void payload_start(void)

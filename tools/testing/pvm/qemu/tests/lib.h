@@ -107,6 +107,9 @@ static inline int uvc(void *cb)
 	return cc;
 }
 
+/* DIAGNOSE 0x308 with the address in R1 (r2): returns R1 + 1 (r3) */
+u64 diag308(u64 subcode, u64 addr);
+
 int uv_share(u64 paddr, u16 cmd, u16 *rc);	/* single attempt */
 int uv_share_retry(u64 paddr, u16 cmd, u16 *rc, int *busy);
 int uv_query(struct uv_cb_qui *qui, u16 len);
