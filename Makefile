@@ -7,6 +7,9 @@
 #   make deps       install what a fresh Debian bookworm machine lacks (root)
 #   make tree | upstream-tree | series | kernel | upstream-kernel |
 #        initramfs | qemu | clean
+#   make se-boots   protected boot (SE) images built and booted
+#   make bench      what protection costs (not part of check)
+#   make series-steps   each patch of the series builds (not part of check)
 #
 # Outputs go to $(BUILD); caches (ccache, QEMU source and build) to $(PVM_CACHE).
 
@@ -130,7 +133,7 @@ comma := ,
 all: boot
 
 help:
-	@sed -n '2,13p' Makefile
+	@sed -n '2,14p' Makefile
 
 deps:
 	@bash $(PVM)/deps.sh
