@@ -89,6 +89,8 @@ NOIOMMU  := --qemu-arg '-blockdev driver=null-co,node-name=noiommu,read-zeroes=o
 	    -device virtio-blk-ccw,drive=noiommu,serial=pvmnoiommu,iommu_platform=off'
 PV_APPEND := pvm.facilities=$(PV_FACILITIES) pvm.blk=256,4 pvm.pool=128
 TINY_POOL := swiotlb=1024 pvm.pool=2 pvm.tinypool=1
+# "swiotlb=" naming swiotlb's own default size must still win over the rule
+DEFAULT_POOL := swiotlb=32768 pvm.pool=64
 # fault injection: Set/Remove Shared Access refused at random (seeded)
 FAULTS    = --pv-opt fail-percent=$(1) --pv-opt fail-cmd=$(2) --pv-opt fail-seed=7 \
 	    --expect-counter violations=0 --expect-counter stale-bytes=0 \
@@ -107,6 +109,7 @@ define BOOTS
 	@$(call BOOT,$(UPSTREAM),upstream-pv,pv,$(PV_MEM) $(NOIOMMU) $(PV_COUNTERS),$(PV_APPEND))
 	@$(call BOOT,$(OURS),ours-pv-tinypool,pv,$(PV_COUNTERS) $(OURS_COUNTERS),$(TINY_POOL),smoke pool)
 	@$(call BOOT,$(UPSTREAM),upstream-pv-tinypool,pv,$(PV_COUNTERS),$(TINY_POOL),smoke pool)
+	@$(call BOOT,$(OURS),ours-pv-swiotlb-default,pv,$(PV_MEM) $(PV_COUNTERS) $(OURS_COUNTERS),$(DEFAULT_POOL),smoke pool)
 	@$(call BOOT,$(OURS),ours-pv-fail-share-1,pv,$(call FAULTS,1,share) $(FAULT_COUNTERS),,faults)
 	@$(call BOOT,$(OURS),ours-pv-fail-share-10,pv,$(call FAULTS,10,share) $(FAULT_COUNTERS),,faults)
 	@$(call BOOT,$(OURS),ours-pv-fail-all-100,pv,$(call FAULTS,100,both) $(FAULT_COUNTERS),,faults)
