@@ -526,6 +526,23 @@ static void att_refused(struct __test_metadata *_metadata, int fd, struct att *t
 	EXPECT_TRUE(all_zero(t->uid, sizeof(t->uid))) TH_LOG("%s: UID written", what);
 }
 
+/* Each of @n values of the 32-bit ARCB field at @off is refused with @rc */
+static void att_field_refused(struct __test_metadata *_metadata, int fd, size_t off,
+			      const __u32 *values, size_t n, __u16 rc, const char *what)
+{
+	__u8 key[MEAS_KEY_LEN];
+	struct arcb a = ARCB(key);
+	struct att t;
+	size_t i;
+
+	fill_pattern(key, sizeof(key), 1);
+	for (i = 0; i < n; i++) {
+		att_init(&t, &a);
+		put_be32(t.arcb.buf + off, values[i]);
+		att_refused(_metadata, fd, &t, rc, what);
+	}
+}
+
 /* Add-secret request */
 static void secret_init(struct req *r, __u16 type, __u32 len, const char *id)
 {
@@ -1037,19 +1054,11 @@ TEST_F(uvc, att_user_data_too_long)
 TEST_F(uvc, att_bad_version)
 {
 	static const __u32 versions[] = { 0, 0x0101, 0x0200, 0x01000000 };
-	__u8 key[MEAS_KEY_LEN];
-	struct arcb a = ARCB(key);
-	unsigned int i;
-	struct att t;
 
 	if (!attest_ready(_metadata, &self->t))
 		return;
-	fill_pattern(key, sizeof(key), 1);
-	for (i = 0; i < ARRAY_SIZE(versions); i++) {
-		att_init(&t, &a);
-		put_be32(t.arcb.buf + OFF_VERSION, versions[i]);
-		att_refused(_metadata, self->t.fd, &t, UVRC_VERSION, "version");
-	}
+	att_field_refused(_metadata, self->t.fd, OFF_VERSION, versions,
+			  ARRAY_SIZE(versions), UVRC_VERSION, "version");
 }
 
 TEST_F(uvc, att_bad_length)
@@ -1157,19 +1166,11 @@ TEST_F(uvc, att_bad_encrypted_area_size)
 TEST_F(uvc, att_bad_algorithm)
 {
 	static const __u32 algorithms[] = { 0, 2, 0xffffffff };
-	__u8 key[MEAS_KEY_LEN];
-	struct arcb a = ARCB(key);
-	unsigned int i;
-	struct att t;
 
 	if (!attest_ready(_metadata, &self->t))
 		return;
-	fill_pattern(key, sizeof(key), 1);
-	for (i = 0; i < ARRAY_SIZE(algorithms); i++) {
-		att_init(&t, &a);
-		put_be32(t.arcb.buf + OFF_ALGORITHM, algorithms[i]);
-		att_refused(_metadata, self->t.fd, &t, UVRC_ALGORITHM, "measurement algorithm");
-	}
+	att_field_refused(_metadata, self->t.fd, OFF_ALGORITHM, algorithms,
+			  ARRAY_SIZE(algorithms), UVRC_ALGORITHM, "measurement algorithm");
 }
 
 /* A measurement length of 0 is refused by the driver (test_uvdevice) */
