@@ -16,7 +16,6 @@
 #define KMSG_COMPONENT "prot_virt"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
 
-#include <linux/ctype.h>
 #include <linux/device.h>
 #include <linux/dma-direct.h>
 #include <linux/init.h>
@@ -30,19 +29,6 @@
 #include <asm/uv.h>
 
 static bool pv_dma_broken __ro_after_init;
-static bool pv_swiotlb_size_given __initdata;
-
-/*
- * swiotlb_adjust_size() cannot tell "swiotlb=" with the default size from
- * no "swiotlb=" at all, so note here whether a size was given (swiotlb
- * parses the value itself).
- */
-static int __init pv_note_swiotlb_size(char *arg)
-{
-	pv_swiotlb_size_given = arg && isdigit(*arg);
-	return 0;
-}
-early_param("swiotlb", pv_note_swiotlb_size);
 
 /**
  * pv_bounce_pool_size() - bounce buffer pool size for a protected guest
@@ -98,9 +84,8 @@ void __init pv_dma_init(void)
 	virtio_set_mem_acc_cb(pv_virtio_restricted);
 	/* record what is shared, for kexec to make it secure again */
 	pv_share_init();
-	/* a size given with "swiotlb=" wins, even the default one */
-	if (!pv_swiotlb_size_given)
-		swiotlb_adjust_size(pv_bounce_pool_size(memblock_phys_mem_size()));
+	/* no effect if a size was given with "swiotlb=" */
+	swiotlb_adjust_size(pv_bounce_pool_size(memblock_phys_mem_size()));
 	/* streaming DMA on s390 has a 64-bit mask: the pool may lie anywhere */
 	swiotlb_init(true, SWIOTLB_FORCE | SWIOTLB_ANY | SWIOTLB_VERBOSE);
 	rc = swiotlb_update_mem_attributes();
