@@ -25,7 +25,8 @@ OURS     := $(BUILD)/linux
 UPSTREAM := $(BUILD)/linux-upstream
 INITRD   := $(BUILD)/initramfs.cpio.gz
 # Every boot, protected or not, ours or upstream, uses the same emulator:
-# QEMU with our software Ultravisor series (tools/testing/pvm/qemu).
+# QEMU 10.0 (bookworm-backports) with our software Ultravisor
+# (tools/testing/pvm/qemu: whole new files plus patches to QEMU's files).
 QEMU     ?= $(BUILD)/qemu/qemu-system-s390x
 PAYLOADS := $(BUILD)/payloads
 BASE_TARBALL := /usr/src/linux-source-6.12.tar.xz
@@ -130,7 +131,7 @@ define BOOTS
 endef
 comma := ,
 
-.PHONY: se-images se-boots bench series-steps kernel-nopvguest qemu payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
+.PHONY: se-images se-boots bench series-steps kernel-nopvguest qemu qemu-checkpatch payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
 	upstream-kernel initramfs host-tests summary clean distclean help
 
 all: boot
@@ -185,6 +186,10 @@ initramfs: $(INITRD)
 # ---- the emulator: QEMU with the software Ultravisor --------------------
 qemu:
 	@bash $(PVM)/qemu/build.sh $(BUILD)/qemu
+
+# QEMU's checkpatch on the emulator's overlay files and patches
+qemu-checkpatch:
+	@$(RUN) tap --name host.qemu-checkpatch --results $(RESULTS) -- bash $(PVM)/qemu/checkpatch.sh
 
 payloads:
 	@$(MAKE) -s -C $(PVM)/qemu/tests O=$(abspath $(PAYLOADS))
@@ -254,6 +259,7 @@ check:
 	@$(RUN) step --name build.kernel-nopvguest --results $(RESULTS) -- $(MAKE) -s kernel-nopvguest
 	@$(RUN) step --name build.initramfs --results $(RESULTS) -- $(MAKE) -s initramfs
 	@$(RUN) step --name build.qemu --results $(RESULTS) -- $(MAKE) -s qemu
+	@$(MAKE) -s qemu-checkpatch
 	@$(RUN) step --name build.payloads --results $(RESULTS) -- $(MAKE) -s payloads
 	@$(MAKE) -s emu-tests
 	@$(RUN) step --name build.se-images --results $(RESULTS) -- $(MAKE) -s se-images

@@ -16,11 +16,16 @@ host_pkgs=(
 	linux-source-6.12 quilt make gcc g++ bc bison flex libelf-dev libssl-dev
 	cpio xz-utils rsync kmod perl python3 git ccache file
 	gcc-s390x-linux-gnu libc6-dev-s390x-cross
-	qemu-system-misc
-	dpkg-dev meson ninja-build pkgconf libglib2.0-dev libpixman-1-dev
+	dpkg-dev ninja-build pkgconf libglib2.0-dev libpixman-1-dev
 	zlib1g-dev libfdt-dev libslirp-dev
 	gnuplot-nox jq python3-ply python3-git
 )
+# From bookworm-backports: the stock emulator of the comparisons (and the
+# s390-ccw.img firmware our QEMU loads) and meson >= 1.5, which QEMU 10.0's
+# configure needs, with python3-pycotap that its dependency check asks
+# for (only QEMU's own tests use it).  They must be of the backports version, so they are
+# installed with -t and checked by version below.
+bpo_pkgs=(qemu-system-misc qemu-system-data meson python3-pycotap)
 # s390x userland for the initramfs.
 foreign_pkgs=(busybox-static:s390x)
 
@@ -48,9 +53,25 @@ if ! dpkg --print-foreign-architectures | grep -qx s390x; then
 	apt_update
 fi
 
+# bookworm-backports, the standard Debian way (one sources entry, deb and
+# deb-src); apt never takes packages from it unless asked with -t.
+bpo=/etc/apt/sources.list.d/pvguest-backports.sources
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	echo "deps: adding bookworm-backports in $bpo"
+	cat > "$bpo" <<'BPO'
+Types: deb deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+BPO
+	updated= new_sources=1
+fi
+
 # deb-src so that "apt-get source qemu" works (the emulator series).
 src=/etc/apt/sources.list.d/pvguest-src.sources
-if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+if ! grep -rqs --exclude="$(basename "$bpo")" '^Types:.*deb-src\|^deb-src ' \
+	/etc/apt/sources.list /etc/apt/sources.list.d/; then
 	echo "deps: adding deb-src entries in $src"
 	cat > "$src" <<'SRC'
 Types: deb-src
@@ -65,7 +86,7 @@ Suites: bookworm-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
-	updated=
+	updated= new_sources=1
 fi
 
 todo=$(missing "${host_pkgs[@]}" "${foreign_pkgs[@]}")
@@ -78,8 +99,22 @@ if [ -n "$todo" ]; then
 else
 	echo "deps: all packages present"
 fi
+
+# backports: installed from bookworm-backports (upgraded if bookworm's
+# version is there), so that QEMU and the firmware match the source we build
+bpo_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null | grep -c '~bpo' || true; }
+todo=()
+for p in "${bpo_pkgs[@]}"; do
+	[ "$(bpo_version "$p")" = 1 ] || todo+=("$p")
+done
+if [ ${#todo[@]} -gt 0 ]; then
+	apt_update
+	echo "deps: installing from bookworm-backports: ${todo[*]}"
+	apt-get install -y -q --no-install-recommends -t bookworm-backports "${todo[@]}" ||
+		die "apt-get install -t bookworm-backports failed for: ${todo[*]}"
+fi
 # apt lists for deb-src must exist even when every package was there.
-if ! apt-cache showsrc qemu >/dev/null 2>&1 || [ -z "$(apt-cache showsrc qemu 2>/dev/null)" ]; then
+if [ -n "${new_sources:-}" ] || [ -z "$(apt-cache showsrc qemu 2>/dev/null)" ]; then
 	apt_update
 fi
 echo "deps: ok"

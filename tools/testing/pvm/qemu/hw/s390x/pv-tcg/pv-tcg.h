@@ -1,0 +1,208 @@
+/*
+ * Emulated Ultravisor (TCG): the model's state, shared by its files
+ *
+ * The model is the confidential-guest-support object of the machine
+ * (-object s390-pv-guest,id=pv0 -machine confidential-guest-support=pv0);
+ * pv_tcg_model() finds it there.  Each concern has its file in this
+ * directory:
+ *
+ *   object.c   the QOM object, its properties, binding to the machine
+ *   uvc.c      the UVC instruction: control block, Query, dispatch,
+ *              the facilities the guest sees
+ *   share.c    Set/Remove Shared Access, the secure/shared state, the
+ *              checking address space of the devices
+ *   reset.c    diag 308 in protected mode, IPL and resets
+ *   keyless.c  the keyless guest: key instructions trap
+ *   faults.c   fault injection, the hostile host, counters and summary
+ *   secrets.c  attestation and the secret store
+ *   unpack.c   diag 308 subcode 10: unpack and start an SE image
+ *
+ * This work is licensed under the terms of the GNU GPL, version 2 or (at
+ * your option) any later version. See the COPYING file in the top-level
+ * directory.
+ */
+#ifndef HW_S390X_PV_TCG_PV_TCG_H
+#define HW_S390X_PV_TCG_PV_TCG_H
+
+#include "qom/object.h"
+#include "hw/boards.h"
+#include "hw/s390x/s390-pv-tcg.h"
+
+#define PV_PAGE_SHIFT 12
+#define PV_PAGE_SIZE  (1ULL << PV_PAGE_SHIFT)
+
+#define UVCB_HDR_LEN        8
+
+/* what the secret store accepts (also reported by Query) */
+#define SECRET_TYPE_ASSOCIATION 2
+#define SECRET_TYPE_PLAIN   3
+#define PV_SECRET_ID_LEN    32
+#define PV_MAX_SECRETS      8
+#define PV_PHKH_LEN         32
+
+/* attestation flags the model supports (plaintext flags of the ARCB) */
+#define PAF_NONCE           (1ULL << (63 - 1))
+#define PAF_IMAGE_PHKH      (1ULL << (63 - 2))
+#define PAF_ATTEST_PHKH     (1ULL << (63 - 3))
+#define PAF_SUPPORTED       (PAF_NONCE | PAF_IMAGE_PHKH | PAF_ATTEST_PHKH)
+
+/* Installed-call bits (MSB0) of the guest's Query list. */
+#define UV_BIT_QUI                  0
+#define UV_BIT_SET_SHARED_ACCESS    8
+#define UV_BIT_REMOVE_SHARED_ACCESS 9
+#define UV_BIT_RETR_ATTEST          28
+#define UV_BIT_ADD_SECRET           29
+#define UV_BIT_LIST_SECRETS         30
+#define UV_BIT_LOCK_SECRETS         31
+
+/* An installed-call bit in the first doubleword of the list (MSB0). */
+static inline uint64_t uv_call_bit(unsigned int nr)
+{
+    return 1ULL << (63 - nr);
+}
+
+OBJECT_DECLARE_SIMPLE_TYPE(S390PVTcgGuest, S390_PV_TCG_GUEST)
+
+/* What happens to a device access that hits a secure page. */
+typedef enum PVMode {
+    PV_MODE_AUDIT,  /* count and log, let it through */
+    PV_MODE_DENY,   /* the access fails (MEMTX error) */
+    PV_MODE_ABORT,  /* report and terminate QEMU */
+} PVMode;
+
+extern const char *const pv_tcg_mode_names[];
+
+/* Which share calls fault injection applies to. */
+typedef enum PVFailCmd {
+    PV_FAIL_BOTH,
+    PV_FAIL_SHARE,
+    PV_FAIL_UNSHARE,
+} PVFailCmd;
+
+/* Counters, readable with qom-get and printed at exit (faults.c) */
+typedef struct S390PVCounters {
+    uint64_t uvc_query;
+    uint64_t uvc_share;
+    uint64_t uvc_unshare;
+    uint64_t uvc_other;
+    uint64_t uvc_errors;
+    uint64_t share_redundant;
+    uint64_t unshare_redundant;
+    uint64_t shared_now;
+    uint64_t shared_peak;
+    uint64_t stale_bytes;
+    uint64_t violations;
+    uint64_t violations_read;
+    uint64_t violations_write;
+    uint64_t violation_pages;
+    uint64_t key_traps;
+    uint64_t diag308_refused;
+    uint64_t unshare_all;
+    uint64_t memory_clears;
+    uint64_t uvc_busy;
+    uint64_t faults_injected;
+    uint64_t stray_indicators;
+    uint64_t shared_at_reset;
+    uint64_t uvc_attest;
+    uint64_t uvc_secret;
+    uint64_t se_unpacks;
+    uint64_t se_refused;
+} S390PVCounters;
+
+/* An entry of the secret store; the secret itself is not kept. */
+typedef struct PVSecret {
+    uint16_t type;
+    uint32_t len;
+    uint8_t id[PV_SECRET_ID_LEN];
+} PVSecret;
+
+struct S390PVTcgGuest {
+    ConfidentialGuestSupport parent_obj;
+
+    /* configuration (properties) */
+    bool start_protected;
+    bool query_drop_share;
+    bool query_drop_unshare;
+    bool query_drop_attest;
+    bool query_drop_secrets;
+    bool stray_indicators;
+    PVMode mode;
+
+    /* fault injection for Set/Remove Shared Access */
+    uint32_t fail_nth;
+    uint32_t fail_every;
+    uint32_t fail_percent;
+    uint64_t fail_seed;
+    uint16_t fail_rc;
+    PVFailCmd fail_cmd;
+    uint32_t busy_count;
+    uint64_t fi_calls;          /* calls seen since the last configuration */
+    uint64_t fi_state;          /* xorshift64 state */
+    uint32_t busy_seen;         /* busy answers given for the current call */
+    Notifier exit_notifier;
+    Error *migration_blocker;
+
+    /* state */
+    bool protected;
+    uint64_t ram_size;
+    uint64_t nr_pages;
+    uint8_t *ram_ptr;
+    unsigned long *shared;      /* one bit per 4 KiB page of guest RAM */
+    unsigned long *reported;    /* pages with a logged violation */
+    GHashTable *windows;        /* owner Object * -> PVDmaWindow * */
+    uint8_t config_uid[16];     /* reported by attestation */
+    PVSecret secrets[PV_MAX_SECRETS];
+    unsigned int nr_secrets;
+    bool secrets_locked;
+    int start_r1;               /* R1 of the last diag 308 subcode 10 */
+
+    S390PVCounters cnt;
+    GHashTable *rc_counts;      /* (class << 16 | rc) -> count */
+};
+
+/*
+ * The machine's confidential-guest-support object if it is this model
+ * and bound (s390_pv_tcg_init() ran), else NULL.
+ */
+static inline S390PVTcgGuest *pv_tcg_model(void)
+{
+    ConfidentialGuestSupport *cgs = current_machine ? current_machine->cgs
+                                                    : NULL;
+
+    if (!cgs || !cgs->ready) {
+        return NULL;
+    }
+    return (S390PVTcgGuest *)object_dynamic_cast(OBJECT(cgs),
+                                                 TYPE_S390_PV_TCG_GUEST);
+}
+
+/* uvc.c */
+uint64_t pv_tcg_installed_calls(S390PVTcgGuest *s);
+int pv_tcg_uvcb_rw(CPUS390XState *env, uint64_t addr, void *buf, int len,
+                   bool is_write);
+
+/* share.c */
+int pv_tcg_uvc_share(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
+                     uint16_t cmd, uint16_t len, uint16_t *rc, uintptr_t ra);
+void pv_tcg_unshare_all(S390PVTcgGuest *s);
+uint64_t pv_tcg_count_nonzero(const uint8_t *p, size_t len);
+void pv_tcg_print_windows(S390PVTcgGuest *s);
+
+/* faults.c */
+bool pv_tcg_inject_fault(S390PVTcgGuest *s, bool share);
+bool pv_tcg_inject_busy(S390PVTcgGuest *s, uint16_t cmd);
+void pv_tcg_fault_config_changed(S390PVTcgGuest *s);
+void pv_tcg_faults_class_init(ObjectClass *oc);
+void pv_tcg_counters_init(Object *obj);
+void pv_tcg_count_rc(S390PVTcgGuest *s, uint16_t cmd, uint16_t rc);
+void pv_tcg_print_summary(S390PVTcgGuest *s);
+
+/* secrets.c */
+extern const uint8_t pv_tcg_test_phkh[PV_PHKH_LEN];
+int pv_tcg_uvc_attest(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
+                      uint16_t len, uint16_t *rc, uintptr_t ra);
+int pv_tcg_uvc_secret(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
+                      uint16_t cmd, uint16_t len, uint16_t *rc, uintptr_t ra);
+void pv_tcg_secrets_clear(S390PVTcgGuest *s);
+
+#endif

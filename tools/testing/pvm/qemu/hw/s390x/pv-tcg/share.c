@@ -1,0 +1,269 @@
+/*
+ * Emulated Ultravisor (TCG): shared state and the device checker
+ *
+ * Guest memory is secure unless the guest shared it: one bit per 4 KiB
+ * page, set by Set Shared Access (UVC 0x1000) and cleared by Remove
+ * Shared Access (0x1001).  Device-side accesses (channel programs,
+ * virtio-ccw indicators and virtqueues) go through one checking address
+ * space per device: an IOMMU region that maps guest memory 1:1 and flags
+ * every access to a secure page.  What the CPU moves itself (the SIDA
+ * equivalents: ORB, SCHIB, IRB, SCCB, IPLB, UVCB, ...) and the lowcore
+ * never pass there.
+ *
+ * Counters: uvc-share, uvc-unshare, share-redundant, unshare-redundant,
+ * shared-now, shared-peak, stale-bytes, violations, violations-read,
+ * violations-write, violation-pages.
+ *
+ * This work is licensed under the terms of the GNU GPL, version 2 or (at
+ * your option) any later version. See the COPYING file in the top-level
+ * directory.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bitmap.h"
+#include "qemu/cutils.h"
+#include "qemu/error-report.h"
+#include "exec/address-spaces.h"
+#include "hw/s390x/s390-pv-tcg.h"
+#include "pv-tcg.h"
+#include "../trace.h"
+
+#define TYPE_S390_PV_DMA_IOMMU "s390-pv-dma-iommu"
+
+#define UVCB_SHARE_LEN      0x30
+#define UVCB_SHARE_PADDR    0x20
+#define UVC_RC_SHARE_INV_ADDR   0x0101
+#define UVC_RC_SHARE_UNALIGNED  0x0102
+
+/* One checking address space per device. */
+typedef struct PVDmaWindow {
+    IOMMUMemoryRegion iommu;
+    AddressSpace as;
+    struct S390PVTcgGuest *s;
+    char *name;
+    uint64_t reads;
+    uint64_t writes;
+    hwaddr first_addr;
+    bool first_write;
+} PVDmaWindow;
+
+const char *const pv_tcg_mode_names[] = { "audit", "deny", "abort" };
+
+/* Forget all sharing; every page of guest memory is secure again. */
+void pv_tcg_unshare_all(S390PVTcgGuest *s)
+{
+    bitmap_zero(s->shared, s->nr_pages);
+    s->cnt.shared_now = 0;
+}
+
+uint64_t pv_tcg_count_nonzero(const uint8_t *p, size_t len)
+{
+    uint64_t n = 0;
+    size_t i;
+
+    if (buffer_is_zero(p, len)) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        n += p[i] != 0;
+    }
+    return n;
+}
+
+static void pv_set_shared(S390PVTcgGuest *s, uint64_t pfn)
+{
+    if (test_and_set_bit(pfn, s->shared)) {
+        s->cnt.share_redundant++;
+        return;
+    }
+    s->cnt.shared_now++;
+    s->cnt.shared_peak = MAX(s->cnt.shared_peak, s->cnt.shared_now);
+    /* Whatever is in the page now becomes visible to the host. */
+    s->cnt.stale_bytes += pv_tcg_count_nonzero(s->ram_ptr +
+                                               (pfn << PV_PAGE_SHIFT),
+                                               PV_PAGE_SIZE);
+}
+
+static void pv_remove_shared(S390PVTcgGuest *s, uint64_t pfn)
+{
+    if (!test_and_clear_bit(pfn, s->shared)) {
+        s->cnt.unshare_redundant++;
+        return;
+    }
+    s->cnt.shared_now--;
+}
+
+int pv_tcg_uvc_share(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
+                     uint16_t cmd, uint16_t len, uint16_t *rc, uintptr_t ra)
+{
+    bool share = cmd == UVC_CMD_SET_SHARED_ACCESS;
+    uint8_t cb[UVCB_SHARE_LEN];
+    uint64_t paddr;
+
+    if (share) {
+        s->cnt.uvc_share++;
+    } else {
+        s->cnt.uvc_unshare++;
+    }
+    if (!s->protected || (share && s->query_drop_share) ||
+        (!share && s->query_drop_unshare)) {
+        /* Not in the installed-calls list in this state. */
+        *rc = UVC_RC_INV_CMD;
+        return 1;
+    }
+    if (len != UVCB_SHARE_LEN) {
+        *rc = UVC_RC_INV_LEN;
+        return 1;
+    }
+    if (pv_tcg_uvcb_rw(env, addr, cb, sizeof(cb), false)) {
+        s390_cpu_virt_mem_handle_exc(env_archcpu(env), ra);
+    }
+    paddr = ldq_be_p(cb + UVCB_SHARE_PADDR);
+    if (paddr >= s->ram_size) {
+        *rc = UVC_RC_SHARE_INV_ADDR;
+        return 1;
+    }
+    if (paddr & (PV_PAGE_SIZE - 1)) {
+        *rc = UVC_RC_SHARE_UNALIGNED;
+        return 1;
+    }
+    if (pv_tcg_inject_fault(s, share)) {
+        s->cnt.faults_injected++;
+        *rc = s->fail_rc;
+        return 1;
+    }
+    if (share) {
+        pv_set_shared(s, paddr >> PV_PAGE_SHIFT);
+    } else {
+        pv_remove_shared(s, paddr >> PV_PAGE_SHIFT);
+    }
+    *rc = UVC_RC_EXECUTED;
+    return 0;
+}
+
+static bool pv_page_secure(S390PVTcgGuest *s, hwaddr addr)
+{
+    return qatomic_read(&s->protected) && addr < s->ram_size &&
+           !test_bit(addr >> PV_PAGE_SHIFT, s->shared);
+}
+
+static void pv_violation(PVDmaWindow *w, hwaddr addr, bool write)
+{
+    S390PVTcgGuest *s = w->s;
+
+    qatomic_inc(&s->cnt.violations);
+    if (write) {
+        qatomic_inc(&s->cnt.violations_write);
+    } else {
+        qatomic_inc(&s->cnt.violations_read);
+    }
+    if (!w->reads && !w->writes) {
+        w->first_addr = addr;
+        w->first_write = write;
+    }
+    if (write) {
+        qatomic_inc(&w->writes);
+    } else {
+        qatomic_inc(&w->reads);
+    }
+    trace_s390_pv_tcg_violation(w->name, addr, write);
+
+    if (s->mode == PV_MODE_ABORT) {
+        error_report("s390-pv-guest: abort: device %s %s guest address "
+                     "0x%" HWADDR_PRIx " in a secure (not shared) page",
+                     w->name, write ? "writes" : "reads", addr);
+        exit(1);    /* the exit notifier prints the counters */
+    }
+    if (!test_and_set_bit(addr >> PV_PAGE_SHIFT, s->reported)) {
+        s->cnt.violation_pages++;
+        error_printf("s390-pv-guest: violation dev=%s addr=0x%" HWADDR_PRIx
+                     " %s mode=%s (first hit on this page)\n", w->name, addr,
+                     write ? "write" : "read", pv_tcg_mode_names[s->mode]);
+    }
+}
+
+static IOMMUTLBEntry pv_dma_translate(IOMMUMemoryRegion *iommu, hwaddr addr,
+                                      IOMMUAccessFlags flag, int iommu_idx)
+{
+    PVDmaWindow *w = container_of(iommu, PVDmaWindow, iommu);
+    IOMMUTLBEntry entry = {
+        .target_as = &address_space_memory,
+        .iova = addr & ~(PV_PAGE_SIZE - 1),
+        .translated_addr = addr & ~(PV_PAGE_SIZE - 1),
+        .addr_mask = PV_PAGE_SIZE - 1,
+        .perm = IOMMU_RW,
+    };
+
+    if (flag == IOMMU_NONE || !pv_page_secure(w->s, addr)) {
+        return entry;
+    }
+    pv_violation(w, addr, flag & IOMMU_WO);
+    if (w->s->mode == PV_MODE_DENY) {
+        entry.perm = IOMMU_NONE;
+    }
+    return entry;
+}
+
+AddressSpace *s390_pv_tcg_dma_as(Object *owner, const char *name)
+{
+    S390PVTcgGuest *s = pv_tcg_model();
+    PVDmaWindow *w;
+
+    if (!s || !owner) {
+        return &address_space_memory;
+    }
+    w = g_hash_table_lookup(s->windows, owner);
+    if (w) {
+        return &w->as;
+    }
+    w = g_new0(PVDmaWindow, 1);
+    w->s = s;
+    w->name = g_strdup(name);
+    memory_region_init_iommu(&w->iommu, sizeof(w->iommu),
+                             TYPE_S390_PV_DMA_IOMMU, OBJECT(s), w->name,
+                             UINT64_MAX);
+    address_space_init(&w->as, MEMORY_REGION(&w->iommu), w->name);
+    g_hash_table_insert(s->windows, owner, w);
+    return &w->as;
+}
+
+
+/* One line per device that touched secure memory (before the summary). */
+void pv_tcg_print_windows(S390PVTcgGuest *s)
+{
+    GHashTableIter iter;
+    gpointer key, value;
+    PVDmaWindow *w;
+
+    g_hash_table_iter_init(&iter, s->windows);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        w = value;
+        if (w->reads || w->writes) {
+            error_printf("s390-pv-guest: violation dev=%s count=%" PRIu64
+                         " reads=%" PRIu64 " writes=%" PRIu64
+                         " first=0x%" HWADDR_PRIx " first-dir=%s\n",
+                         w->name, w->reads + w->writes, w->reads, w->writes,
+                         w->first_addr, w->first_write ? "write" : "read");
+        }
+    }
+}
+
+static void pv_dma_iommu_class_init(ObjectClass *klass, void *data)
+{
+    IOMMUMemoryRegionClass *imrc = IOMMU_MEMORY_REGION_CLASS(klass);
+
+    imrc->translate = pv_dma_translate;
+}
+
+static const TypeInfo pv_dma_iommu_info = {
+    .name = TYPE_S390_PV_DMA_IOMMU,
+    .parent = TYPE_IOMMU_MEMORY_REGION,
+    .class_init = pv_dma_iommu_class_init,
+};
+
+static void pv_dma_iommu_register_types(void)
+{
+    type_register_static(&pv_dma_iommu_info);
+}
+
+type_init(pv_dma_iommu_register_types)

@@ -1,0 +1,172 @@
+/*
+ * Emulated Ultravisor for protected guests under TCG: the hooks
+ *
+ * What the rest of QEMU calls: the UVC instruction and the facility list
+ * (target/s390x/tcg), the keyless checks, diag 308 and the machine's
+ * resets, and the checking address space of the channel subsystem and
+ * virtio-ccw.  The model itself is in hw/s390x/pv-tcg/.
+ *
+ * This work is licensed under the terms of the GNU GPL, version 2 or (at
+ * your option) any later version. See the COPYING file in the top-level
+ * directory.
+ */
+#ifndef HW_S390X_S390_PV_TCG_H
+#define HW_S390X_S390_PV_TCG_H
+
+#include "cpu.h"
+#include "exec/memory.h"
+#include "exec/address-spaces.h"
+#include "system/confidential-guest-support.h"
+
+/*
+ * Without KVM the "s390-pv-guest" object is the software Ultravisor
+ * model.  With KVM compiled in, target/s390x/kvm/pv.c owns that type name
+ * and the model is not built: the stubs at the end answer "not present".
+ */
+#define TYPE_S390_PV_TCG_GUEST "s390-pv-guest"
+
+/* Ultravisor call command codes and response codes the model knows. */
+#define UVC_CMD_QUI                 0x0001
+#define UVC_CMD_SET_SHARED_ACCESS   0x1000
+#define UVC_CMD_REMOVE_SHARED_ACCESS 0x1001
+#define UVC_CMD_RETR_ATTEST         0x1020
+#define UVC_CMD_ADD_SECRET          0x1031
+#define UVC_CMD_LIST_SECRETS        0x1033
+#define UVC_CMD_LOCK_SECRETS        0x1034
+
+#define UVC_RC_EXECUTED     0x0001
+#define UVC_RC_INV_CMD      0x0002
+#define UVC_RC_INV_LEN      0x0005
+#define UVC_RC_MORE_DATA    0x0100
+#define UVC_RC_SHARE_INV_ADDR   0x0101
+#define UVC_RC_SHARE_UNALIGNED  0x0102
+#define UVC_RC_FAULT_INJECTED   0x010a  /* default of fail-rc, our choice */
+
+#ifndef CONFIG_KVM
+
+/** s390_pv_tcg_present: - is the emulated Ultravisor configured? */
+bool s390_pv_tcg_present(void);
+
+/** s390_pv_tcg_protected: - is the guest currently in protected mode? */
+bool s390_pv_tcg_protected(void);
+
+/**
+ * s390_pv_tcg_uvc: - execute one Ultravisor call
+ * @env: the calling CPU
+ * @uvcb: logical address of the control block (already wrapped)
+ * @ra: TCG return address for access exceptions
+ *
+ * The caller has checked privilege and the unused instruction fields.
+ * Return: the condition code.
+ */
+int s390_pv_tcg_uvc(CPUS390XState *env, uint64_t uvcb, uintptr_t ra);
+
+/**
+ * s390_pv_tcg_adjust_facilities: - apply the model to a facility list
+ * @fac: STFLE facility bytes (MSB0 bit numbering)
+ * @len: size of @fac in bytes
+ */
+void s390_pv_tcg_adjust_facilities(uint8_t *fac, size_t len);
+
+/**
+ * s390_pv_tcg_dma_as: - address space for device-side guest memory access
+ * @owner: the device (one checking address space per owner)
+ * @name: name used in violation reports, e.g. "virtio-blk-ccw 0.0.0001"
+ *
+ * Return: a checking address space when the model is configured,
+ * &address_space_memory otherwise.
+ */
+AddressSpace *s390_pv_tcg_dma_as(Object *owner, const char *name);
+
+/** s390_pv_tcg_ipl: - machine IPL/reset done; enter protected mode if asked */
+void s390_pv_tcg_ipl(void);
+
+/** s390_pv_tcg_leave: - leave protected mode; clears all guest memory */
+void s390_pv_tcg_leave(void);
+
+/**
+ * s390_pv_tcg_start: - diag 308 subcode 10: unpack and enter protected mode
+ * @cpu: the CPU that issued the DIAGNOSE, reset and stopped
+ *
+ * Checks the SE header and the components of the PV IPLB and, if they are
+ * good, makes the guest protected and sets @cpu's PSW to the header's.
+ * Otherwise the guest stays unprotected and R1 + 1 of the DIAGNOSE gets
+ * the reason.
+ */
+void s390_pv_tcg_start(S390CPU *cpu);
+
+/** s390_pv_tcg_reset_keep_memory: - diag 308 subcode 0/1: unshare all */
+void s390_pv_tcg_reset_keep_memory(void);
+
+/**
+ * s390_pv_tcg_diag308: - protected-mode rules of DIAGNOSE 0x308
+ * @env: the calling CPU
+ * @r1: R1 of the DIAGNOSE (R1 + 1 receives a return code)
+ * @subcode: the subcode (register R3)
+ *
+ * Return: 0 to let QEMU handle the subcode, 1 if handled here,
+ * -PGM_* for a program exception.
+ */
+int s390_pv_tcg_diag308(CPUS390XState *env, int r1, uint64_t subcode);
+
+/**
+ * s390_pv_tcg_key_trap: - must a key-handling instruction trap?
+ *
+ * In protected mode the guest is keyless (storage-key removal, facility
+ * 169): key instructions raise a special-operation exception.  Counts.
+ * Return: true if the caller must raise PGM_SPECIAL_OP.
+ */
+bool s390_pv_tcg_key_trap(void);
+
+/**
+ * s390_pv_tcg_stray_indicators_on: - is the host hostile with indicators?
+ *
+ * Return: true with stray-indicators=on and the guest protected; then
+ * adapter interrupts are refused, so that classic indicators are used.
+ */
+bool s390_pv_tcg_stray_indicators_on(void);
+
+/**
+ * s390_pv_tcg_stray_indicator: - play a hostile host on this notification?
+ *
+ * With stray-indicators=on and the guest protected, a virtio-ccw
+ * notification also sets an indicator bit that no virtqueue owns.  Counts.
+ * Return: true if the caller must set such a bit.
+ */
+bool s390_pv_tcg_stray_indicator(void);
+
+
+#else /* CONFIG_KVM: the model is not built */
+
+static inline bool s390_pv_tcg_present(void) { return false; }
+static inline bool s390_pv_tcg_protected(void) { return false; }
+static inline int s390_pv_tcg_uvc(CPUS390XState *env, uint64_t uvcb,
+                                  uintptr_t ra)
+{
+    g_assert_not_reached();
+}
+static inline void s390_pv_tcg_adjust_facilities(uint8_t *fac, size_t len) {}
+static inline AddressSpace *s390_pv_tcg_dma_as(Object *owner,
+                                               const char *name)
+{
+    return &address_space_memory;
+}
+static inline void s390_pv_tcg_ipl(void) {}
+static inline void s390_pv_tcg_leave(void) {}
+static inline void s390_pv_tcg_start(S390CPU *cpu)
+{
+    g_assert_not_reached();
+}
+static inline void s390_pv_tcg_reset_keep_memory(void) {}
+static inline int s390_pv_tcg_diag308(CPUS390XState *env, int r1,
+                                      uint64_t subcode)
+{
+    return 0;
+}
+static inline bool s390_pv_tcg_key_trap(void) { return false; }
+static inline bool s390_pv_tcg_stray_indicators_on(void) { return false; }
+static inline bool s390_pv_tcg_stray_indicator(void) { return false; }
+
+#endif /* CONFIG_KVM */
+
+#endif
