@@ -10,6 +10,7 @@
 #   make se-boots   protected boot (SE) images built and booted
 #   make bench      what protection costs (not part of check)
 #   make series-steps   each patch of the series builds (not part of check)
+#   make qemu-steps     each patch of the emulator's series builds (ditto)
 #
 # Outputs go to $(BUILD); caches (ccache, QEMU source and build) to $(PVM_CACHE).
 
@@ -131,13 +132,13 @@ define BOOTS
 endef
 comma := ,
 
-.PHONY: se-images se-boots bench series-steps kernel-nopvguest qemu qemu-checkpatch payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
+.PHONY: se-images se-boots bench series-steps kernel-nopvguest qemu qemu-checkpatch qemu-steps payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
 	upstream-kernel initramfs host-tests summary clean distclean help
 
 all: boot
 
 help:
-	@sed -n '2,14p' Makefile
+	@sed -n '2,15p' Makefile
 
 deps:
 	@bash $(PVM)/deps.sh
@@ -186,6 +187,10 @@ initramfs: $(INITRD)
 # ---- the emulator: QEMU with the software Ultravisor --------------------
 qemu:
 	@bash $(PVM)/qemu/build.sh $(BUILD)/qemu
+
+# each patch of the emulator's series builds (not part of check)
+qemu-steps:
+	@$(RUN) tap --name host.qemu-steps --results $(RESULTS) -- bash $(PVM)/qemu/steps.sh
 
 # QEMU's checkpatch on the emulator's overlay files and patches
 qemu-checkpatch:

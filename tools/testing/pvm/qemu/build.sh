@@ -3,6 +3,10 @@
 #
 # build.sh OUTDIR - build qemu-system-s390x with the emulated Ultravisor.
 #
+# PVM_QEMU_SERIES names another series file (patches from patches/), and
+# PVM_QEMU_WORK another working copy: steps.sh builds the series patch by
+# patch that way, beside the main working copy.
+#
 # The emulator is Debian's bookworm-backports QEMU (10.0) with
 #   - the overlay: whole new files under this directory that mirror QEMU's
 #     tree (hw/, include/), copied in as they are, and
@@ -19,6 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: build.sh OUTDIR}
 cache=${PVM_CACHE:-$HOME/.cache/pvguest}/qemu
 jobs=${PVM_QEMU_JOBS:-2}
+series=${PVM_QEMU_SERIES:-$here/series}
 suite=bookworm-backports
 # overlay roots: directories of this one that mirror QEMU's tree
 overlay_roots=(hw include target)
@@ -66,7 +71,7 @@ if [ ! -f "$pristine/.pvguest-pristine" ]; then
 	[ -f "$pristine/VERSION" ] || die "no source tree after apt-get source"
 	touch "$pristine/.pvguest-pristine"
 fi
-work=$pristine.work
+work=$pristine.${PVM_QEMU_WORK:-work}
 
 # 2. working copy with the overlay and the series.
 overlay_files() {
@@ -74,7 +79,7 @@ overlay_files() {
 		if [ -d "$d" ]; then find "$d" -type f; fi; done | sort)
 }
 stamp_of_tree() {
-	{ cat "$here/series"; sed '/^[[:space:]]*#/d' "$here/series" | while read -r p _; do
+	{ cat "$series"; sed '/^[[:space:]]*#/d' "$series" | while read -r p _; do
 		[ -n "$p" ] && cat "$here/patches/$p"; done
 	  overlay_files | while read -r f; do echo "$f"; cat "$here/$f"; done
 	} | sha256sum | cut -d' ' -f1
@@ -107,7 +112,7 @@ if [ "$want" != "$have" ]; then
 		install -D -m 0644 "$here/$f" "$work/$f"
 	done <"$work/.pvguest-applied/overlay"
 	echo "qemu-build: overlay: $(wc -l <"$work/.pvguest-applied/overlay") files"
-	sed '/^[[:space:]]*#/d' "$here/series" | while read -r p _; do
+	sed '/^[[:space:]]*#/d' "$series" | while read -r p _; do
 		[ -n "$p" ] || continue
 		[ -f "$here/patches/$p" ] || die "patch $p listed in series but missing"
 		if ! patch -d "$work" -p1 -s -N -F0 --no-backup-if-mismatch <"$here/patches/$p"; then

@@ -9,7 +9,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${PVM_CACHE:-$HOME/.cache/pvguest}/qemu
-src=$(find "$cache" -maxdepth 1 2>/dev/null -type d -name 'qemu-*' ! -name '*.work' | sort | tail -n1)
+src=$(find "$cache" -maxdepth 1 2>/dev/null -type d -name 'qemu-*' ! -name '*.work*' | sort | tail -n1)
 cp=$src/scripts/checkpatch.pl
 if [ ! -f "$cp" ]; then
 	echo "1..0 # SKIP no QEMU source in $cache (run make qemu)"
