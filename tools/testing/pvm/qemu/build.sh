@@ -60,7 +60,7 @@ if [ ! -f "$pristine/.pvguest-pristine" ]; then
 			/^Version: / { ours = ($2 == v) }
 			/^Checksums-Sha256:/ { sums = 1; next }
 			/^[^ ]/ { sums = 0 }
-			ours && sums && $3 == f { print $1; exit }')
+			ours && sums && $3 == f && !done { print $1; done = 1 }')
 		have=$(sha256sum "$cache/$orig" | cut -d' ' -f1)
 		[ -n "$want" ] && [ "$want" = "$have" ] ||
 			die "$orig: checksum ${have} does not match the archive's (${want:-none})"
