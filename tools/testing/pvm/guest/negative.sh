@@ -7,9 +7,12 @@
 # data still arrives, so the I/O itself succeeds). Then a storage key
 # instruction is executed: in a keyless guest it must trap, and the
 # runner expects the emulator's key-trap counter to be non-zero.
+# Last, a deliberate leak: the run's canary written to the scratch disk
+# and printed on the console; the runner expects the exposure detector's
+# exposed-pool and its own host-exposed-console counters to be non-zero.
 . /pvm/lib/tap.sh
 hook=/sys/kernel/debug/s390/pv_dma_bypass
-plan 5
+plan 7
 
 [ -w $hook ]; check $? "the bypass hook exists in this protected guest"
 echo "$PVM_DISK" > $hook 2>/dev/null
@@ -24,3 +27,9 @@ echo off > $hook
 k=/sys/kernel/debug/s390/pv_iske
 [ "$(cat $k 2>/dev/null)" = trapped ]
 check $? "a storage key instruction traps in the protected guest ($(cat $k 2>/dev/null))"
+canary=$(pvm_arg canary)
+[ -n "$canary" ]; check $? "the run has a canary (pvm.canary=)"
+out=$(pvm-canary -d "$PVM_DISK" -c "$canary" -s 4 -j 1 -l 2>&1)
+echo "$out" | sed 's/^/# /'
+echo "$out" | grep -q '^ok 5 - leak'
+check $? "the canary was sent to the host on purpose (disk and console)"

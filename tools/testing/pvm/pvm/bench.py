@@ -38,7 +38,7 @@ def boot_once(a, kernel, mode, name, mib):
         timeout=a.timeout, scratch_mib=max(512, 2 * mib), pv=protected, uv=not protected,
         pv_opt=[], expect_counter=[], expect_refusal=None, expect_console=[],
         qemu_arg=[], expect_suite=['bench'], raw=False, results=a.results,
-        allow_reboot=False, kexec_images=False,
+        allow_reboot=False, kexec_images=False, no_canary=True,
         append=f'console=ttysclp0 pvm.kid={kid} pvm.expect={"pv" if protected else "nonpv"} '
                f'pvm.suites=bench pvm.bench={mib} {MODE_APPEND.get(mode, "")}'.rstrip())
     ok = runner.boot(ns)

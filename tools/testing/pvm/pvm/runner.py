@@ -6,7 +6,15 @@ Every boot writes, into the results directory:
   <run>.stderr.log    what QEMU printed on stderr
   <run>.<suite>.tap   one TAP file per suite, plus <run>.boot.tap
   <run>.counters      the emulator's counter line (protected boots)
+
+Every boot with the emulated Ultravisor plants a canary: 16 printable bytes
+derived from the run name, given to the emulator (canary=HEX, which looks
+for it wherever the host can read guest memory) and to the guest
+(pvm.canary=, which the exposure suite plants in memory the host must never
+see; the kernel command line holds it too).  The runner itself counts the
+canary on the console the host reads (host-exposed-console).
 """
+import hashlib
 import os
 import re
 import shlex
@@ -18,6 +26,22 @@ from . import console
 COUNTER_RE = re.compile(r'^s390-pv-guest: (?P<kv>(?:\S+=\S+\s*)+)$')
 # What init prints of the guest's own counters; they become guest-NAME.
 GUEST_COUNTER_RE = re.compile(r'pvm-guest-counters: (?P<kv>(?:\S+=\S+\s*)+)$')
+
+
+CANARY_CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'
+
+
+def canary_for(name):
+    """The run's canary: 16 printable bytes (no blank, no '#'), from the name."""
+    digest = hashlib.sha256(('pvm-canary:' + name).encode()).digest()
+    return 'PVMc' + ''.join(CANARY_CHARS[b % len(CANARY_CHARS)] for b in digest[:12])
+
+
+def plants_canary(args):
+    """Does this boot plant a canary?  A kernel boot with the Ultravisor and
+    a command line (an SE image carries its own, sealed)."""
+    return (args.pv or args.uv) and not args.raw and args.append is not None and \
+        not getattr(args, 'no_canary', False)
 
 
 def padded_copy(src, dst):
@@ -39,8 +63,12 @@ def qemu_command(args, scratch, images=()):
           ['-kernel', args.kernel]
     if args.initrd:
         cmd += ['-initrd', args.initrd]
+    canary = canary_for(args.name) if plants_canary(args) else None
     if args.append is not None:
-        cmd += ['-append', args.append]
+        append = args.append
+        if canary:
+            append = (append + f' pvm.canary={canary}').strip()
+        cmd += ['-append', append]
     if scratch:
         cmd += ['-drive', f'file={scratch},if=none,id=scratch,format=raw,cache=unsafe',
                 '-device', 'virtio-blk-ccw,drive=scratch,serial=pvmscratch,iommu_platform=on']
@@ -51,7 +79,8 @@ def qemu_command(args, scratch, images=()):
                 '-device', f'virtio-blk-ccw,drive={serial},serial={serial},iommu_platform=on']
     if args.pv or args.uv:
         start = ['start-protected=on'] if args.pv else []
-        opts = ','.join(['s390-pv-guest', 'id=pv0'] + start + args.pv_opt)
+        plant = [f'canary={canary.encode().hex()}'] if canary else []
+        opts = ','.join(['s390-pv-guest', 'id=pv0'] + start + plant + args.pv_opt)
         cmd += ['-object', opts, '-machine', 'confidential-guest-support=pv0']
     for extra in args.qemu_arg:
         cmd += shlex.split(extra)
@@ -152,6 +181,9 @@ def boot(args):
     write(base + '.console.log', out)
     write(base + '.stderr.log', err)
     counters = parse_counters(err, out)
+    if plants_canary(args):
+        # what the host reads on the guest's console
+        counters['host-exposed-console'] = str(out.count(canary_for(args.name)))
     if counters:
         write(base + '.counters', ' '.join(f'{k}={v}' for k, v in counters.items()) + '\n')
     if args.expect_counter:

@@ -4,6 +4,8 @@
  * Ultravisor.  -append parameters:
  *   expect=pv|nonpv   the object has start-protected=on (pv, default) or not
  *   drop=share|unshare  the object drops that call from the Query list
+ *   qlen=N            the object's query-len (default 0x120): a shorter
+ *                     block gets rc 0x100, the full one rc 1
  */
 #include "lib.h"
 
@@ -18,6 +20,7 @@ static u64 key_psw[2] __aligned(8);
 #define BITS_ATTEST_SECRETS	(0xfUL << (63 - 31))	/* 28 to 31 */
 
 static int pv;
+static u8 big_qui[0x1000] __aligned(8);
 
 static int uvc_cmd(u16 cmd, u16 len, u16 *rc)
 {
@@ -44,7 +47,8 @@ static void test_query(void)
 		want |= BITS_ATTEST_SECRETS;	/* attest.c tests them */
 	}
 	cc = uv_query(&qui, sizeof(qui));
-	tap_ok(cc == 0 && qui.header.rc == 1, "query len 0x120: cc %d rc 0x%x",
+	tap_ok(param_num("qlen", 0x120) > 0x120 ? cc == 1 && qui.header.rc == 0x100 :
+	       cc == 0 && qui.header.rc == 1, "query len 0x120: cc %d rc 0x%x",
 	       cc, qui.header.rc);
 	tap_ok(qui.inst_calls_list[0] == want && !qui.inst_calls_list[1] &&
 	       !qui.inst_calls_list[2] && !qui.inst_calls_list[3],
@@ -67,6 +71,51 @@ static void test_query(void)
 	cc = uv_query(&qui, 0x100);
 	tap_ok(cc == 1 && qui.header.rc == 0x100, "query len 0x100: cc %d rc 0x%x",
 	       cc, qui.header.rc);
+}
+
+/* query-len: a newer Ultravisor's block is longer than today's 0x120 */
+static void test_query_len(void)
+{
+	u64 qlen = param_num("qlen", 0x120);
+	struct uv_cb_qui *q = (struct uv_cb_qui *)big_qui;
+	int cc, clean = 1;
+	u64 i;
+
+	cc = uv_query(&qui, sizeof(qui));
+	if (qlen > 0x120)
+		tap_ok(cc == 1 && qui.header.rc == 0x100,
+		       "query len 0x120 of 0x%lx: cc %d rc 0x%x (want cc 1 rc 0x100)",
+		       qlen, cc, qui.header.rc);
+	else
+		tap_ok(cc == 0 && qui.header.rc == 1,
+		       "query len 0x120 is the full block: cc %d rc 0x%x", cc, qui.header.rc);
+	memset(big_qui, 0xa5, sizeof(big_qui));
+	q->header.len = qlen + 0x40;
+	q->header.cmd = UVC_CMD_QUI;
+	cc = uvc(q);
+	for (i = qlen; i < sizeof(big_qui); i++)
+		if (big_qui[i] != 0xa5)
+			clean = 0;
+	tap_ok(cc == 0 && q->header.rc == 1 && clean,
+	       "query len 0x%lx (0x40 past the full 0x%lx): cc %d rc 0x%x, "
+	       "nothing stored past the block", qlen + 0x40, qlen, cc, q->header.rc);
+}
+
+/* key facilities a keyless guest lacks (facility 169 implies them off) */
+static void test_keyless_facilities(void)
+{
+	static const int fac[] = { 10, 14, 66, 145, 149 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(fac) / sizeof(fac[0]); i++) {
+		if (pv)
+			tap_ok(!test_facility(fac[i]),
+			       "facility %d (key handling) absent in protected mode", fac[i]);
+		else
+			tap_skip("what the CPU model has",
+				 "facility %d outside protected mode: %s", fac[i],
+				 test_facility(fac[i]) ? "installed" : "absent");
+	}
 }
 
 static void test_share(void)
@@ -268,13 +317,16 @@ static void test_diag308(void)
 int main(void)
 {
 	pv = param_is("expect", "pv", "pv");
-	tap_plan(pv ? 37 : 32);
+	tap_plan(pv ? 44 : 39);
 	printf("# emulated Ultravisor: expect %s\n", pv ? "protected" : "non-protected");
-	tap_ok(test_facility(158), "facility 158 (UV call) installed");
+	tap_ok(test_facility(158) == pv, "facility 158 (UV call) %s (as a KVM guest sees it)",
+	       pv ? "installed" : "absent");
 	tap_ok(test_facility(161), "facility 161 (unpack) installed");
 	tap_ok(test_facility(169) == pv, "facility 169 (storage-key removal) %s",
 	       pv ? "installed" : "absent");
+	test_keyless_facilities();	/* 5 */
 	test_query();		/* 6 */
+	test_query_len();	/* 2 */
 	test_share();		/* 4 + 6 */
 	test_other_commands();	/* 1 */
 	test_exceptions();	/* 3 */

@@ -58,6 +58,13 @@ static const struct {
     PV_COUNTER("uvc-secret", uvc_secret),
     PV_COUNTER("se-unpacks", se_unpacks),
     PV_COUNTER("se-refused", se_refused),
+    PV_COUNTER("exposed-pages", exposed_pages),
+    PV_COUNTER("exposed-bytes", exposed_bytes),
+    PV_COUNTER("exposure-hits", exposure_hits),
+    PV_COUNTER("exposed-pool", exposed_pool),
+    PV_COUNTER("exposed-coherent", exposed_coherent),
+    PV_COUNTER("exposed-other", exposed_other),
+    PV_COUNTER("dma-after-unshare", dma_after_unshare),
 };
 
 static uint64_t pv_prng(S390PVTcgGuest *s)

@@ -15,7 +15,8 @@
  * migration is blocked: none of its state is migrated.
  *
  * Properties: start-protected, query-drop-share, query-drop-unshare,
- * query-drop-attest, query-drop-secrets, mode, protected (read-only);
+ * query-drop-attest, query-drop-secrets, query-len, mode, canary,
+ * protected and exposed-now (read-only);
  * fault injection and the hostile host in faults.c; every counter
  * (read-only) from faults.c.
  *
@@ -42,6 +43,7 @@ static void pv_exit_notify(Notifier *n, void *data)
 {
     S390PVTcgGuest *s = container_of(n, S390PVTcgGuest, exit_notifier);
 
+    pv_tcg_exposure_scan_shared(s, "exit");
     pv_tcg_print_summary(s);
 }
 
@@ -66,6 +68,8 @@ static int s390_pv_tcg_init(ConfidentialGuestSupport *cgs, Error **errp)
     s->ram_ptr = memory_region_get_ram_ptr(ms->ram);
     s->shared = bitmap_new(s->nr_pages);
     s->reported = bitmap_new(s->nr_pages);
+    s->exposed = bitmap_new(s->nr_pages);
+    s->was_shared = bitmap_new(s->nr_pages);
     s->windows = g_hash_table_new(NULL, NULL);
     s->rc_counts = g_hash_table_new(NULL, NULL);
     pv_tcg_fault_config_changed(s);
@@ -128,6 +132,62 @@ static const QEnumLookup pv_mode_lookup = {
     .size = PV_MODE_ABORT + 1,
 };
 
+static char *pv_get_canary(Object *obj, Error **errp)
+{
+    S390PVTcgGuest *s = S390_PV_TCG_GUEST(obj);
+    GString *str = g_string_new("");
+    unsigned int i;
+    size_t j;
+
+    for (i = 0; i < s->nr_canaries; i++) {
+        if (i) {
+            g_string_append_c(str, ':');
+        }
+        for (j = 0; j < s->canary[i].len; j++) {
+            g_string_append_printf(str, "%02x", s->canary[i].bytes[j]);
+        }
+    }
+    return g_string_free(str, false);
+}
+
+static void pv_set_canary(Object *obj, const char *value, Error **errp)
+{
+    pv_tcg_canary_parse(S390_PV_TCG_GUEST(obj), value, errp);
+}
+
+/* Reading exposed-now scans every shared page for the canaries. */
+static void pv_get_exposed_now(Object *obj, Visitor *v, const char *name,
+                               void *opaque, Error **errp)
+{
+    S390PVTcgGuest *s = S390_PV_TCG_GUEST(obj);
+    uint64_t n = pv_tcg_exposure_scan_shared(s, "qmp");
+
+    visit_type_uint64(v, name, &n, errp);
+}
+
+static void pv_get_query_len(Object *obj, Visitor *v, const char *name,
+                             void *opaque, Error **errp)
+{
+    visit_type_uint16(v, name, &S390_PV_TCG_GUEST(obj)->query_len, errp);
+}
+
+/* A newer Ultravisor answers with a longer Query block. */
+static void pv_set_query_len(Object *obj, Visitor *v, const char *name,
+                             void *opaque, Error **errp)
+{
+    uint16_t value;
+
+    if (!visit_type_uint16(v, name, &value, errp)) {
+        return;
+    }
+    if (value < PV_QUERY_LEN_MIN || value > PV_QUERY_LEN_MAX || value % 8) {
+        error_setg(errp, "query-len must be a multiple of 8 from 0x%x to "
+                   "0x%x", PV_QUERY_LEN_MIN, PV_QUERY_LEN_MAX);
+        return;
+    }
+    S390_PV_TCG_GUEST(obj)->query_len = value;
+}
+
 static bool pv_get_protected(Object *obj, Error **errp)
 {
     return S390_PV_TCG_GUEST(obj)->protected;
@@ -138,6 +198,7 @@ static void s390_pv_tcg_guest_init(Object *obj)
     S390PVTcgGuest *s = S390_PV_TCG_GUEST(obj);
 
     s->fail_rc = UVC_RC_FAULT_INJECTED;
+    s->query_len = PV_QUERY_LEN_MIN;
     s->fail_seed = 1;
     pv_tcg_counters_init(obj);
 }
@@ -152,6 +213,8 @@ static void s390_pv_tcg_guest_finalize(Object *obj)
     migrate_del_blocker(&s->migration_blocker);
     g_free(s->shared);
     g_free(s->reported);
+    g_free(s->exposed);
+    g_free(s->was_shared);
     if (s->rc_counts) {
         g_hash_table_destroy(s->rc_counts);
     }
@@ -178,6 +241,19 @@ static void s390_pv_tcg_guest_class_init(ObjectClass *oc, void *data)
                                    pv_get_mode, pv_set_mode);
     object_class_property_set_description(oc, "mode",
         "Device access to a secure page: audit (default), deny or abort");
+    object_class_property_add_str(oc, "canary", pv_get_canary,
+                                  pv_set_canary);
+    object_class_property_set_description(oc, "canary",
+        "Planted secrets to look for where the host can read: HEX[:HEX...]");
+    object_class_property_add(oc, "exposed-now", "uint64",
+                              pv_get_exposed_now, NULL, NULL, NULL);
+    object_class_property_set_description(oc, "exposed-now",
+        "Scan the shared pages now: how many hold a canary (read-only)");
+    object_class_property_add(oc, "query-len", "uint16", pv_get_query_len,
+                              pv_set_query_len, NULL, NULL);
+    object_class_property_set_description(oc, "query-len",
+        "Full length of the Query block (0x120; a newer Ultravisor's is "
+        "longer)");
     pv_tcg_faults_class_init(oc);
 }
 

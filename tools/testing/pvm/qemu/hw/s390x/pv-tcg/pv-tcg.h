@@ -16,6 +16,7 @@
  *   faults.c   fault injection, the hostile host, counters and summary
  *   secrets.c  attestation and the secret store
  *   unpack.c   diag 308 subcode 10: unpack and start an SE image
+ *   exposure.c the exposure detector: planted canaries the host can read
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or (at
  * your option) any later version. See the COPYING file in the top-level
@@ -32,6 +33,10 @@
 #define PV_PAGE_SIZE  (1ULL << PV_PAGE_SHIFT)
 
 #define UVCB_HDR_LEN        8
+
+/* Query block: today's full length, and the longest query-len accepts */
+#define PV_QUERY_LEN_MIN    0x120
+#define PV_QUERY_LEN_MAX    0x1000
 
 /* what the secret store accepts (also reported by Query) */
 #define SECRET_TYPE_ASSOCIATION 2
@@ -107,7 +112,22 @@ typedef struct S390PVCounters {
     uint64_t uvc_secret;
     uint64_t se_unpacks;
     uint64_t se_refused;
+    uint64_t exposed_pages;
+    uint64_t exposed_bytes;
+    uint64_t exposure_hits;
+    uint64_t exposed_pool;
+    uint64_t exposed_coherent;
+    uint64_t exposed_other;
+    uint64_t dma_after_unshare;
 } S390PVCounters;
+
+/* A planted secret the exposure detector looks for (canary=HEX) */
+#define PV_MAX_CANARIES     4
+#define PV_CANARY_MAX       64
+typedef struct PVCanary {
+    uint8_t bytes[PV_CANARY_MAX];
+    size_t len;
+} PVCanary;
 
 /* An entry of the secret store; the secret itself is not kept. */
 typedef struct PVSecret {
@@ -127,6 +147,9 @@ struct S390PVTcgGuest {
     bool query_drop_secrets;
     bool stray_indicators;
     PVMode mode;
+    uint16_t query_len;         /* full length of the Query block */
+    PVCanary canary[PV_MAX_CANARIES];
+    unsigned int nr_canaries;
 
     /* fault injection for Set/Remove Shared Access */
     uint32_t fail_nth;
@@ -149,6 +172,8 @@ struct S390PVTcgGuest {
     uint8_t *ram_ptr;
     unsigned long *shared;      /* one bit per 4 KiB page of guest RAM */
     unsigned long *reported;    /* pages with a logged violation */
+    unsigned long *exposed;     /* pages counted by the exposure detector */
+    unsigned long *was_shared;  /* shared since the last reset */
     GHashTable *windows;        /* owner Object * -> PVDmaWindow * */
     uint8_t config_uid[16];     /* reported by attestation */
     PVSecret secrets[PV_MAX_SECRETS];
@@ -187,6 +212,12 @@ int pv_tcg_uvc_share(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
 void pv_tcg_unshare_all(S390PVTcgGuest *s);
 uint64_t pv_tcg_count_nonzero(const uint8_t *p, size_t len);
 void pv_tcg_print_windows(S390PVTcgGuest *s);
+
+/* exposure.c */
+bool pv_tcg_canary_parse(S390PVTcgGuest *s, const char *str, Error **errp);
+bool pv_tcg_exposure_scan(S390PVTcgGuest *s, uint64_t pfn,
+                          const char *channel);
+uint64_t pv_tcg_exposure_scan_shared(S390PVTcgGuest *s, const char *channel);
 
 /* faults.c */
 bool pv_tcg_inject_fault(S390PVTcgGuest *s, bool share);

@@ -10,9 +10,20 @@
  * equivalents: ORB, SCHIB, IRB, SCCB, IPLB, UVCB, ...) and the lowcore
  * never pass there.
  *
+ * A translation is checked when the device maps the buffer; the pointer
+ * address_space_map() hands out outlives it.  So virtio also reports each
+ * buffer when the device completes it (s390_pv_tcg_dma_held()): a page
+ * that was shared and is secure again by then was unshared while the
+ * device held it.  Channel programs move data with address_space_rw(),
+ * checked at each access, and keep no mapping.
+ *
+ * The exposure detector (exposure.c) scans each page that becomes shared,
+ * each shared page a device is about to use, and each secure page a
+ * device reads in audit mode.
+ *
  * Counters: uvc-share, uvc-unshare, share-redundant, unshare-redundant,
  * shared-now, shared-peak, stale-bytes, violations, violations-read,
- * violations-write, violation-pages.
+ * violations-write, violation-pages, dma-after-unshare.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or (at
  * your option) any later version. See the COPYING file in the top-level
@@ -53,6 +64,7 @@ const char *const pv_tcg_mode_names[] = { "audit", "deny", "abort" };
 void pv_tcg_unshare_all(S390PVTcgGuest *s)
 {
     bitmap_zero(s->shared, s->nr_pages);
+    bitmap_zero(s->was_shared, s->nr_pages);
     s->cnt.shared_now = 0;
 }
 
@@ -76,12 +88,14 @@ static void pv_set_shared(S390PVTcgGuest *s, uint64_t pfn)
         s->cnt.share_redundant++;
         return;
     }
+    set_bit(pfn, s->was_shared);
     s->cnt.shared_now++;
     s->cnt.shared_peak = MAX(s->cnt.shared_peak, s->cnt.shared_now);
     /* Whatever is in the page now becomes visible to the host. */
     s->cnt.stale_bytes += pv_tcg_count_nonzero(s->ram_ptr +
                                                (pfn << PV_PAGE_SHIFT),
                                                PV_PAGE_SIZE);
+    pv_tcg_exposure_scan(s, pfn, "share");
 }
 
 static void pv_remove_shared(S390PVTcgGuest *s, uint64_t pfn)
@@ -194,14 +208,59 @@ static IOMMUTLBEntry pv_dma_translate(IOMMUMemoryRegion *iommu, hwaddr addr,
         .perm = IOMMU_RW,
     };
 
-    if (flag == IOMMU_NONE || !pv_page_secure(w->s, addr)) {
+    if (flag == IOMMU_NONE || addr >= w->s->ram_size) {
+        return entry;
+    }
+    if (!pv_page_secure(w->s, addr)) {
+        /* the device is about to use a shared page: what does it hold? */
+        pv_tcg_exposure_scan(w->s, addr >> PV_PAGE_SHIFT, "device");
         return entry;
     }
     pv_violation(w, addr, flag & IOMMU_WO);
+    if (w->s->mode == PV_MODE_AUDIT && (flag & IOMMU_RO)) {
+        /* audit lets the device read the plaintext: is a canary in it? */
+        pv_tcg_exposure_scan(w->s, addr >> PV_PAGE_SHIFT, "device");
+    }
     if (w->s->mode == PV_MODE_DENY) {
         entry.perm = IOMMU_NONE;
     }
     return entry;
+}
+
+void s390_pv_tcg_dma_held(Object *owner, uint64_t addr, uint64_t len,
+                          bool write)
+{
+    S390PVTcgGuest *s = pv_tcg_model();
+    PVDmaWindow *w;
+    uint64_t pfn, last;
+
+    if (!s || !owner || !len || !qatomic_read(&s->protected)) {
+        return;
+    }
+    w = g_hash_table_lookup(s->windows, owner);
+    last = MIN(addr + len - 1, s->ram_size - 1) >> PV_PAGE_SHIFT;
+    for (pfn = addr >> PV_PAGE_SHIFT; addr < s->ram_size && pfn <= last;
+         pfn++) {
+        /*
+         * Secure now but shared before: made secure while the device held
+         * it.  A page never shared was flagged when it was translated.
+         */
+        if (test_bit(pfn, s->shared) || !test_bit(pfn, s->was_shared)) {
+            continue;
+        }
+        if (qatomic_fetch_inc(&s->cnt.dma_after_unshare) == 0) {
+            error_printf("s390-pv-guest: dma-after-unshare dev=%s "
+                         "addr=0x%" PRIx64 " %s (the page became secure "
+                         "while the device held it)\n",
+                         w ? w->name : object_get_typename(owner),
+                         pfn << PV_PAGE_SHIFT, write ? "write" : "read");
+        }
+        if (w) {
+            pv_violation(w, pfn << PV_PAGE_SHIFT, write);
+        } else {
+            qatomic_inc(&s->cnt.violations);
+        }
+    }
 }
 
 AddressSpace *s390_pv_tcg_dma_as(Object *owner, const char *name)

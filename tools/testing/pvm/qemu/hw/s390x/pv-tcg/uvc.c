@@ -6,10 +6,12 @@
  * block, and then calls s390_pv_tcg_uvc().  Query lists Query, Set and
  * Remove Shared Access (only Query outside protected mode), attestation
  * and the secret store, with rc 5 below 0xa8 bytes and rc 0x100 (cc 1)
- * for a block shorter than 0x120.  Every command the model does not know
- * answers rc 2.  STFLE shows facilities 158 (Ultravisor call) and 161
- * (unpack) with the model, and 169 (storage-key removal) while the guest
- * is protected.
+ * for a block shorter than the full length (query-len, 0x120 by default;
+ * a newer Ultravisor's block is longer).  Every command the model does not
+ * know answers rc 2.  STFLE shows facility 161 (unpack) with the model;
+ * 158 (Ultravisor call) and 169 (storage-key removal) only while the
+ * guest is protected, as a KVM guest sees them, and then not the key
+ * facilities a keyless guest lacks (10, 14, 66, 145, 149).
  *
  * Counters: uvc-query, uvc-other, uvc-errors.
  *
@@ -25,7 +27,6 @@
 #include "../trace.h"
 
 #define UVCB_QUI_MIN_LEN    0xa8
-#define UVCB_QUI_FULL_LEN   0x120
 
 /* Query fields beyond the installed calls (attestation, secrets) */
 #define QUI_SUPP_ATT_HDR_VER    0xe0
@@ -39,6 +40,15 @@
 #define FAC_UV_CALL     158
 #define FAC_UNPACK      161
 #define FAC_SKEY_REMOVAL 169
+
+/* key facilities a keyless (protected) guest does not have */
+static const unsigned int pv_keyless_off[] = {
+    10,     /* conditional SSKE */
+    14,     /* nonquiescing key setting */
+    66,     /* reset reference bits multiple */
+    145,    /* insert reference bits multiple */
+    149,    /* move page and set key */
+};
 
 bool s390_pv_tcg_present(void)
 {
@@ -66,12 +76,18 @@ static void set_fac_bit(uint8_t *fac, size_t len, unsigned int nr, bool on)
 
 void s390_pv_tcg_adjust_facilities(uint8_t *fac, size_t len)
 {
+    bool pv = s390_pv_tcg_protected();
+    int i;
+
     if (!s390_pv_tcg_present()) {
         return;
     }
-    set_fac_bit(fac, len, FAC_UV_CALL, true);
+    set_fac_bit(fac, len, FAC_UV_CALL, pv);
     set_fac_bit(fac, len, FAC_UNPACK, true);
-    set_fac_bit(fac, len, FAC_SKEY_REMOVAL, s390_pv_tcg_protected());
+    set_fac_bit(fac, len, FAC_SKEY_REMOVAL, pv);
+    for (i = 0; pv && i < ARRAY_SIZE(pv_keyless_off); i++) {
+        set_fac_bit(fac, len, pv_keyless_off[i], false);
+    }
 }
 
 
@@ -121,7 +137,7 @@ static int pv_uvc_query(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
                         uint16_t len, uint16_t *rc, uintptr_t ra)
 {
     MachineState *ms = MACHINE(qdev_get_machine());
-    uint8_t qui[UVCB_QUI_FULL_LEN] = {};
+    uint8_t qui[PV_QUERY_LEN_MAX] = {};
     int copy;
 
     s->cnt.uvc_query++;
@@ -145,12 +161,12 @@ static int pv_uvc_query(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
         stw_be_p(qui + QUI_MAX_SECRETS, PV_MAX_SECRETS);
     }
 
-    copy = MIN(len, UVCB_QUI_FULL_LEN) - UVCB_HDR_LEN;
+    copy = MIN(len, s->query_len) - UVCB_HDR_LEN;
     if (pv_tcg_uvcb_rw(env, addr + UVCB_HDR_LEN, qui + UVCB_HDR_LEN, copy,
                        true)) {
         s390_cpu_virt_mem_handle_exc(env_archcpu(env), ra);
     }
-    if (len < UVCB_QUI_FULL_LEN) {
+    if (len < s->query_len) {
         *rc = UVC_RC_MORE_DATA;
         return 1;
     }

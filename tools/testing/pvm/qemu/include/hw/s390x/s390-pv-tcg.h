@@ -78,6 +78,19 @@ void s390_pv_tcg_adjust_facilities(uint8_t *fac, size_t len);
  */
 AddressSpace *s390_pv_tcg_dma_as(Object *owner, const char *name);
 
+/**
+ * s390_pv_tcg_dma_held: - a device completed a buffer it held mapped
+ * @owner: the device, as for s390_pv_tcg_dma_as()
+ * @addr: guest address of the buffer
+ * @len: its length
+ * @write: the device wrote to it
+ *
+ * A page of the buffer that was shared when the device mapped it and is
+ * secure now was unshared while the device held it: a violation.
+ */
+void s390_pv_tcg_dma_held(Object *owner, uint64_t addr, uint64_t len,
+                          bool write);
+
 /** s390_pv_tcg_ipl: - machine IPL/reset done; enter protected mode if asked */
 void s390_pv_tcg_ipl(void);
 
@@ -151,6 +164,8 @@ static inline AddressSpace *s390_pv_tcg_dma_as(Object *owner,
 {
     return &address_space_memory;
 }
+static inline void s390_pv_tcg_dma_held(Object *owner, uint64_t addr,
+                                        uint64_t len, bool write) {}
 static inline void s390_pv_tcg_ipl(void) {}
 static inline void s390_pv_tcg_leave(void) {}
 static inline void s390_pv_tcg_start(S390CPU *cpu)
