@@ -133,7 +133,7 @@ define BOOTS
 	@$(call BOOT,$(UPSTREAM),upstream-pv-reboot,pv,$(REBOOT),$(call AFTER_APPEND,reboot),smoke)
 	@$(call BOOT,$(OURS),ours-pv-kexec,pv,$(KEXEC) $(OURS_COUNTERS) $(UNSHARED),$(call AFTER_APPEND,kexec),smoke)
 	@$(call BOOT,$(UPSTREAM),upstream-pv-kexec,pv,$(KEXEC) $(UNSHARED),$(call AFTER_APPEND,kexec),smoke)
-	@$(call BOOT,$(OURS),ours-pv-negative,pv,'--expect-counter=violations>=1' '--expect-counter=key-traps>=1' --expect-counter stale-bytes=0 $(LEAKS_CAUGHT),,negative)
+	@$(call BOOT,$(OURS),ours-pv-negative,pv,'--expect-counter=violations>=1' '--expect-counter=key-traps>=1' --expect-counter stale-bytes=0 $(LEAKS_CAUGHT) --pv-opt mode=audit,,negative)
 	@$(call BOOT,$(OURS),ours-pv-nosecrets,pv,--pv-opt query-drop-secrets=on $(PV_COUNTERS),pvm.facilities=$(PV_FACILITIES_NOSECRETS),smoke kselftest)
 	@$(call BOOT,$(OURS),ours-pv-nounshare,pv,--pv-opt query-drop-unshare=on,pvm.expect=nonpv pvm.why=without_Remove_Shared_Access,smoke kselftest)
 	@$(RUN) boot --qemu $(QEMU) --results $(RESULTS) --name ours-nopvguest-pv --pv --timeout 120 \

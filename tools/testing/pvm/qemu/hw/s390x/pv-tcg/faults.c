@@ -65,6 +65,8 @@ static const struct {
     PV_COUNTER("exposed-coherent", exposed_coherent),
     PV_COUNTER("exposed-other", exposed_other),
     PV_COUNTER("dma-after-unshare", dma_after_unshare),
+    PV_COUNTER("hw-cipher-reads", hw_cipher_reads),
+    PV_COUNTER("hw-write-stops", hw_write_stops),
 };
 
 static uint64_t pv_prng(S390PVTcgGuest *s)

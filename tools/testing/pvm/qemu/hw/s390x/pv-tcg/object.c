@@ -74,6 +74,9 @@ static int s390_pv_tcg_init(ConfidentialGuestSupport *cgs, Error **errp)
     s->rc_counts = g_hash_table_new(NULL, NULL);
     pv_tcg_fault_config_changed(s);
     qemu_guest_getrandom_nofail(s->config_uid, sizeof(s->config_uid));
+    if (!pv_tcg_hardware_init(s, errp)) {
+        return -1;
+    }
     s->exit_notifier.notify = pv_exit_notify;
     qemu_add_exit_notifier(&s->exit_notifier);
     cgs->ready = true;
@@ -129,7 +132,7 @@ static void pv_set_mode(Object *obj, int value, Error **errp)
 
 static const QEnumLookup pv_mode_lookup = {
     .array = pv_tcg_mode_names,
-    .size = PV_MODE_ABORT + 1,
+    .size = PV_MODE_HARDWARE + 1,
 };
 
 static char *pv_get_canary(Object *obj, Error **errp)
@@ -199,6 +202,7 @@ static void s390_pv_tcg_guest_init(Object *obj)
 
     s->fail_rc = UVC_RC_FAULT_INJECTED;
     s->query_len = PV_QUERY_LEN_MIN;
+    s->mode = PV_MODE_HARDWARE;
     s->fail_seed = 1;
     pv_tcg_counters_init(obj);
 }
@@ -240,7 +244,8 @@ static void s390_pv_tcg_guest_class_init(ObjectClass *oc, void *data)
     object_class_property_add_enum(oc, "mode", "S390PVMode", &pv_mode_lookup,
                                    pv_get_mode, pv_set_mode);
     object_class_property_set_description(oc, "mode",
-        "Device access to a secure page: audit (default), deny or abort");
+        "Device access to a secure page: hardware (default: a read sees "
+        "ciphertext, a write stops the guest), audit, deny or abort");
     object_class_property_add_str(oc, "canary", pv_get_canary,
                                   pv_set_canary);
     object_class_property_set_description(oc, "canary",

@@ -73,6 +73,8 @@ typedef enum PVMode {
     PV_MODE_AUDIT,  /* count and log, let it through */
     PV_MODE_DENY,   /* the access fails (MEMTX error) */
     PV_MODE_ABORT,  /* report and terminate QEMU */
+    PV_MODE_HARDWARE, /* what a real machine does (default): a read sees
+                       * pseudo-ciphertext, a write stops the guest */
 } PVMode;
 
 extern const char *const pv_tcg_mode_names[];
@@ -119,6 +121,8 @@ typedef struct S390PVCounters {
     uint64_t exposed_coherent;
     uint64_t exposed_other;
     uint64_t dma_after_unshare;
+    uint64_t hw_cipher_reads;
+    uint64_t hw_write_stops;
 } S390PVCounters;
 
 /* A planted secret the exposure detector looks for (canary=HEX) */
@@ -175,6 +179,10 @@ struct S390PVTcgGuest {
     unsigned long *exposed;     /* pages counted by the exposure detector */
     unsigned long *was_shared;  /* shared since the last reset */
     GHashTable *windows;        /* owner Object * -> PVDmaWindow * */
+    MemoryRegion cipher_mr;     /* mode=hardware: what devices see of */
+    AddressSpace cipher_as;     /* secure pages (one page per guest page) */
+    QEMUBH *stop_bh;            /* mode=hardware: stop after a bad write */
+    uint8_t cipher_key[16];
     uint8_t config_uid[16];     /* reported by attestation */
     PVSecret secrets[PV_MAX_SECRETS];
     unsigned int nr_secrets;
@@ -211,6 +219,7 @@ int pv_tcg_uvc_share(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
                      uint16_t cmd, uint16_t len, uint16_t *rc, uintptr_t ra);
 void pv_tcg_unshare_all(S390PVTcgGuest *s);
 uint64_t pv_tcg_count_nonzero(const uint8_t *p, size_t len);
+bool pv_tcg_hardware_init(S390PVTcgGuest *s, Error **errp);
 void pv_tcg_print_windows(S390PVTcgGuest *s);
 
 /* exposure.c */

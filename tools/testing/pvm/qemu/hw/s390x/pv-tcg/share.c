@@ -21,9 +21,14 @@
  * each shared page a device is about to use, and each secure page a
  * device reads in audit mode.
  *
+ * What a device access to a secure page does is the object's mode:
+ * hardware (default) as a real machine, audit (count, let it through),
+ * deny (the access fails) or abort (QEMU exits).
+ *
  * Counters: uvc-share, uvc-unshare, share-redundant, unshare-redundant,
  * shared-now, shared-peak, stale-bytes, violations, violations-read,
- * violations-write, violation-pages, dma-after-unshare.
+ * violations-write, violation-pages, dma-after-unshare, hw-cipher-reads,
+ * hw-write-stops.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or (at
  * your option) any later version. See the COPYING file in the top-level
@@ -35,6 +40,9 @@
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "exec/address-spaces.h"
+#include "qapi/error.h"
+#include "qemu/main-loop.h"
+#include "system/runstate.h"
 #include "hw/s390x/s390-pv-tcg.h"
 #include "pv-tcg.h"
 #include "../trace.h"
@@ -58,7 +66,38 @@ typedef struct PVDmaWindow {
     bool first_write;
 } PVDmaWindow;
 
-const char *const pv_tcg_mode_names[] = { "audit", "deny", "abort" };
+const char *const pv_tcg_mode_names[] = {
+    "audit", "deny", "abort", "hardware"
+};
+
+static void pv_hardware_stop(void *opaque)
+{
+    qemu_system_guest_panicked(NULL);
+}
+
+/*
+ * mode=hardware.  On a real machine the host reads a secure page as
+ * ciphertext, and a host write to one is found by the Ultravisor's
+ * integrity check when the guest next touches the page: the guest cannot
+ * go on.  Devices here see secure pages through a shadow RAM region of the
+ * size of guest RAM (allocated lazily by the host kernel): a read fills
+ * the page's shadow with a deterministic pseudo-ciphertext of its
+ * plaintext, a write lands in the shadow (the plaintext stays as it was)
+ * and stops the guest.  Being RAM, the shadow is mapped directly by
+ * address_space_map(): no bounce buffer, concurrent mappings work.
+ */
+bool pv_tcg_hardware_init(S390PVTcgGuest *s, Error **errp)
+{
+    qemu_guest_getrandom_nofail(s->cipher_key, sizeof(s->cipher_key));
+    if (!memory_region_init_ram_nomigrate(&s->cipher_mr, OBJECT(s),
+                                          "s390-pv-cipher", s->ram_size,
+                                          errp)) {
+        return false;
+    }
+    address_space_init(&s->cipher_as, &s->cipher_mr, "s390-pv-cipher");
+    s->stop_bh = qemu_bh_new(pv_hardware_stop, s);
+    return true;
+}
 
 /* Forget all sharing; every page of guest memory is secure again. */
 void pv_tcg_unshare_all(S390PVTcgGuest *s)
@@ -161,6 +200,23 @@ static bool pv_page_secure(S390PVTcgGuest *s, hwaddr addr)
            !test_bit(addr >> PV_PAGE_SHIFT, s->shared);
 }
 
+/* What the host sees of a secure page: its bytes, each one changed. */
+static void pv_encipher_page(S390PVTcgGuest *s, uint64_t pfn)
+{
+    const uint8_t *plain = s->ram_ptr + (pfn << PV_PAGE_SHIFT);
+    uint8_t *cipher = (uint8_t *)memory_region_get_ram_ptr(&s->cipher_mr) +
+                      (pfn << PV_PAGE_SHIFT);
+    uint64_t x = ldq_le_p(s->cipher_key) ^ (pfn * 0x9e3779b97f4a7c15ULL);
+    size_t i;
+
+    for (i = 0; i < PV_PAGE_SIZE; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        cipher[i] = plain[i] ^ ((x >> 24) | 1);
+    }
+}
+
 static void pv_violation(PVDmaWindow *w, hwaddr addr, bool write)
 {
     S390PVTcgGuest *s = w->s;
@@ -217,6 +273,21 @@ static IOMMUTLBEntry pv_dma_translate(IOMMUMemoryRegion *iommu, hwaddr addr,
         return entry;
     }
     pv_violation(w, addr, flag & IOMMU_WO);
+    if (w->s->mode == PV_MODE_HARDWARE) {
+        entry.target_as = &w->s->cipher_as;
+        if (flag & IOMMU_WO) {
+            qatomic_inc(&w->s->cnt.hw_write_stops);
+            error_report("s390-pv-guest: device %s wrote guest address 0x%"
+                         HWADDR_PRIx " in a secure page: the Ultravisor's "
+                         "integrity check fails, the guest is stopped",
+                         w->name, addr);
+            qemu_bh_schedule(w->s->stop_bh);
+        } else {
+            qatomic_inc(&w->s->cnt.hw_cipher_reads);
+            pv_encipher_page(w->s, addr >> PV_PAGE_SHIFT);
+        }
+        return entry;
+    }
     if (w->s->mode == PV_MODE_AUDIT && (flag & IOMMU_RO)) {
         /* audit lets the device read the plaintext: is a canary in it? */
         pv_tcg_exposure_scan(w->s, addr >> PV_PAGE_SHIFT, "device");
@@ -259,6 +330,15 @@ void s390_pv_tcg_dma_held(Object *owner, uint64_t addr, uint64_t len,
             pv_violation(w, pfn << PV_PAGE_SHIFT, write);
         } else {
             qatomic_inc(&s->cnt.violations);
+        }
+        if (write && s->mode == PV_MODE_HARDWARE) {
+            /* the plaintext was overwritten: a machine would stop here */
+            qatomic_inc(&s->cnt.hw_write_stops);
+            error_report("s390-pv-guest: a device wrote guest address 0x%"
+                         PRIx64 " after it became secure: the Ultravisor's "
+                         "integrity check fails, the guest is stopped",
+                         pfn << PV_PAGE_SHIFT);
+            qemu_bh_schedule(s->stop_bh);
         }
     }
 }
