@@ -73,8 +73,8 @@ typedef enum PVMode {
     PV_MODE_AUDIT,  /* count and log, let it through */
     PV_MODE_DENY,   /* the access fails (MEMTX error) */
     PV_MODE_ABORT,  /* report and terminate QEMU */
-    PV_MODE_HARDWARE, /* what a real machine does (default): a read sees
-                       * pseudo-ciphertext, a write stops the guest */
+    /* what a real machine does (default): reads see ciphertext, writes stop */
+    PV_MODE_HARDWARE,
 } PVMode;
 
 extern const char *const pv_tcg_mode_names[];

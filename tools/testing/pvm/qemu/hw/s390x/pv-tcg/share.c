@@ -95,7 +95,8 @@ bool pv_tcg_hardware_init(S390PVTcgGuest *s, Error **errp)
         return false;
     }
     address_space_init(&s->cipher_as, &s->cipher_mr, "s390-pv-cipher");
-    s->stop_bh = qemu_bh_new(pv_hardware_stop, s);
+    /* not a device: no memory-reentrancy guard to share */
+    s->stop_bh = qemu_bh_new_guarded(pv_hardware_stop, s, NULL);
     return true;
 }
 
