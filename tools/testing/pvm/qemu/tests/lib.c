@@ -287,6 +287,7 @@ u64 param_num(const char *key, u64 def)
 
 #define PSW_MASK_PSTATE	0x0001000000000000UL
 #define PSW_MASK_64	0x0000000180000000UL
+#define PSW_MASK_KEY	0x00f0000000000000UL
 #define LC_PGM_ILC	0x8c
 #define LC_PGM_CODE	0x8e
 #define LC_PGM_OLD_PSW	0x150
@@ -304,8 +305,8 @@ void pgm_handler(void)
 	}
 	pgm_expected = 0;
 	pgm_last = code;
-	/* expected interruptions always return to supervisor state */
-	old[0] &= ~PSW_MASK_PSTATE;
+	/* expected interruptions always return to supervisor state, key 0 */
+	old[0] &= ~(PSW_MASK_PSTATE | PSW_MASK_KEY);
 	/* nullifying access exceptions: skip the instruction */
 	if (code == 0x04 || code == 0x10 || code == 0x11 || code == 0x3b)
 		old[1] += *(volatile u16 *)LC_PGM_ILC & 0x6;

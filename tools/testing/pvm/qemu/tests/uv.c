@@ -251,7 +251,8 @@ static void test_keys(void)
 {
 	register u64 r2 asm("2");
 	u64 addr = (u64)page, key;
-	int code;
+	u64 *svc_new_psw = (u64 *)0x1c0;
+	int code, ilc;
 
 	expect_pgm();
 	asm volatile("iske %0,%1" : "=d" (key) : "d" (addr) : "memory");
@@ -286,6 +287,27 @@ static void test_keys(void)
 	else
 		tap_ok(key == 0, "PSW key stays 0 (key %lu)", key);
 
+	/* an interruption whose new PSW has a key: here the SVC new PSW */
+	svc_new_psw[0] = 0x0010000180000000UL;	/* key 1, 64-bit, DAT off */
+	expect_pgm();
+	asm volatile("	larl	%%r1,0f\n"
+		     "	stg	%%r1,8(%[p])\n"
+		     "	svc	0\n"
+		     "0:\n" : : [p] "a" (svc_new_psw) : "r1", "memory");
+	code = check_pgm();
+	ilc = *(volatile u16 *)0x8c;
+	key = psw_key();
+	asm volatile("spka 0" : : : "memory");
+	svc_new_psw[0] = 0;
+	if (pv)
+		tap_ok(code == PGM_SPECIFICATION && (ilc & 6) == 0,
+		       "an interruption new PSW with key 1: specification exception, "
+		       "ILC 0 (pgm 0x%x, ILC %d)", code, ilc & 6);
+	else
+		tap_ok(code == 0 && key == 1,
+		       "an interruption new PSW with key 1 loads (pgm 0x%x, key %lu)",
+		       code, key);
+
 	r2 = addr;
 	expect_pgm();
 	asm volatile("tprot 0(%0),0x10" : : "a" (r2) : "memory", "cc");
@@ -317,7 +339,7 @@ static void test_diag308(void)
 int main(void)
 {
 	pv = param_is("expect", "pv", "pv");
-	tap_plan(pv ? 44 : 39);
+	tap_plan(pv ? 45 : 40);
 	printf("# emulated Ultravisor: expect %s\n", pv ? "protected" : "non-protected");
 	tap_ok(test_facility(158) == pv, "facility 158 (UV call) %s (as a KVM guest sees it)",
 	       pv ? "installed" : "absent");
@@ -330,7 +352,7 @@ int main(void)
 	test_share();		/* 4 + 6 */
 	test_other_commands();	/* 1 */
 	test_exceptions();	/* 3 */
-	test_keys();		/* 9 */
+	test_keys();		/* 10 */
 	test_diag308();		/* 5 */
 	return 0;
 }

@@ -132,6 +132,15 @@ int s390_pv_tcg_diag308(CPUS390XState *env, int r1, uint64_t subcode);
 bool s390_pv_tcg_key_trap(void);
 
 /**
+ * s390_pv_tcg_psw_key_invalid: - is a PSW with a non-zero key invalid?
+ *
+ * In protected mode a PSW loaded with a non-zero key (an interruption's
+ * new PSW) is an early PSW exception.  Counts in key-traps.
+ * Return: true if the caller must raise PGM_SPECIFICATION (ILC 0).
+ */
+bool s390_pv_tcg_psw_key_invalid(void);
+
+/**
  * s390_pv_tcg_stray_indicators_on: - is the host hostile with indicators?
  *
  * Return: true with stray-indicators=on and the guest protected; then
@@ -179,6 +188,7 @@ static inline int s390_pv_tcg_diag308(CPUS390XState *env, int r1,
     return 0;
 }
 static inline bool s390_pv_tcg_key_trap(void) { return false; }
+static inline bool s390_pv_tcg_psw_key_invalid(void) { return false; }
 static inline bool s390_pv_tcg_stray_indicators_on(void) { return false; }
 static inline bool s390_pv_tcg_stray_indicator(void) { return false; }
 
