@@ -11,7 +11,8 @@ Every boot with the emulated Ultravisor plants a canary: 16 printable bytes
 derived from the run name, given to the emulator (canary=HEX, which looks
 for it wherever the host can read guest memory) and to the guest
 (pvm.canary=, which the exposure suite plants in memory the host must never
-see; the kernel command line holds it too).  The runner itself counts the
+see; the kernel command line holds it too, also as the value of an unknown
+option and as a value printk.time= refuses, which the kernel must not log).  The runner itself counts the
 canary on the console the host reads (host-exposed-console).
 """
 import hashlib
@@ -67,7 +68,11 @@ def qemu_command(args, scratch, images=()):
     if args.append is not None:
         append = args.append
         if canary:
-            append = (append + f' pvm.canary={canary}').strip()
+            # the canary as a value of an unknown option (passed to init)
+            # and as a value a known parameter refuses: neither may reach
+            # the console of a protected guest
+            append = (append + f' pvm.canary={canary} pvmcanary={canary}'
+                      f' printk.time={canary}').strip()
         cmd += ['-append', append]
     if scratch:
         cmd += ['-drive', f'file={scratch},if=none,id=scratch,format=raw,cache=unsafe',
