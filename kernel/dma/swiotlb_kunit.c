@@ -26,15 +26,20 @@ struct swiotlb_case {
 	phys_addr_t tlb;
 };
 
-/* Map @buf (filled with SECRET) for @dir; skip if this machine has no pool. */
+/*
+ * Map a new buffer, filled with SECRET, for @dir (a case's first mapping
+ * also registers its device); skip if this machine has no pool.
+ */
 static void map(struct kunit *test, struct swiotlb_case *c,
 		enum dma_data_direction dir)
 {
-	c->dev = kunit_device_register(test, "swiotlb-kunit");
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c->dev);
-	/* a device that can reach all memory: the pool's own limits apply */
-	c->dev->coherent_dma_mask = DMA_BIT_MASK(64);
-	c->dev->dma_mask = &c->dev->coherent_dma_mask;
+	if (!c->dev) {
+		c->dev = kunit_device_register(test, "swiotlb-kunit");
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c->dev);
+		/* a device that reaches all memory: the pool's limits apply */
+		c->dev->coherent_dma_mask = DMA_BIT_MASK(64);
+		c->dev->dma_mask = &c->dev->coherent_dma_mask;
+	}
 	if (!c->dev->dma_io_tlb_mem || !c->dev->dma_io_tlb_mem->nslabs)
 		kunit_skip(test, "no swiotlb pool on this machine");
 	c->buf = kunit_kmalloc(test, BUF_LEN, GFP_KERNEL);
@@ -72,7 +77,7 @@ static size_t count(const u8 *p, size_t len, u8 v)
 /* FROM_DEVICE: the slot holds zeros in a decrypted pool, the buffer else */
 static void swiotlb_from_device_map(struct kunit *test)
 {
-	struct swiotlb_case c;
+	struct swiotlb_case c = {};
 	bool decrypted;
 
 	map(test, &c, DMA_FROM_DEVICE);
@@ -90,7 +95,7 @@ static void swiotlb_from_device_map(struct kunit *test)
 /* A partial device write: the rest reads back as zeros, or preserved. */
 static void swiotlb_from_device_partial_write(struct kunit *test)
 {
-	struct swiotlb_case c;
+	struct swiotlb_case c = {};
 	bool decrypted;
 
 	map(test, &c, DMA_FROM_DEVICE);
@@ -105,7 +110,7 @@ static void swiotlb_from_device_partial_write(struct kunit *test)
 /* TO_DEVICE and BIDIRECTIONAL: the driver's bytes are meant to be sent */
 static void swiotlb_to_device_and_bidirectional(struct kunit *test)
 {
-	struct swiotlb_case c;
+	struct swiotlb_case c = {};
 
 	map(test, &c, DMA_TO_DEVICE);
 	KUNIT_EXPECT_EQ(test, count(slot(&c), BUF_LEN, SECRET), BUF_LEN);
@@ -123,7 +128,7 @@ static void swiotlb_to_device_and_bidirectional(struct kunit *test)
  */
 static void swiotlb_from_device_sync_for_device(struct kunit *test)
 {
-	struct swiotlb_case c;
+	struct swiotlb_case c = {};
 
 	map(test, &c, DMA_FROM_DEVICE);
 	memset(slot(&c), DEVICE_DATA, BUF_LEN);
@@ -138,7 +143,7 @@ static void swiotlb_from_device_sync_for_device(struct kunit *test)
 /* A partial sync for the CPU copies exactly its range. */
 static void swiotlb_partial_sync_for_cpu(struct kunit *test)
 {
-	struct swiotlb_case c;
+	struct swiotlb_case c = {};
 
 	map(test, &c, DMA_FROM_DEVICE);
 	memset(slot(&c), DEVICE_DATA, BUF_LEN);
@@ -156,7 +161,7 @@ static void swiotlb_partial_sync_for_cpu(struct kunit *test)
  */
 static void swiotlb_no_stale_slot_data(struct kunit *test)
 {
-	struct swiotlb_case c;
+	struct swiotlb_case c = {};
 	int i;
 
 	for (i = 0; i < 16; i++) {
