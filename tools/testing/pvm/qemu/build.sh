@@ -135,6 +135,9 @@ fi
 # with -kernel: use the one Debian's qemu-system-s390x of the same version
 # installs (make deps takes it from the same suite).
 build=$work/build
+# logs per working copy: steps.sh builds beside the main one
+logs=$cache/logs.${PVM_QEMU_WORK:-work}
+mkdir -p "$logs"
 slirp=--disable-slirp
 pkg-config --exists slirp 2>/dev/null && slirp=--enable-slirp
 conf=(--python=/usr/bin/python3 --target-list=s390x-softmmu
@@ -146,8 +149,8 @@ if [ ! -f "$build/build.ninja" ] ||
    [ "${conf[*]}" != "$(cat "$build/.pvguest-configure" 2>/dev/null)" ]; then
 	phase "configuring"
 	mkdir -p "$build"
-	(cd "$build" && ../configure "${conf[@]}") >"$cache/configure.log" 2>&1 ||
-		die "configure failed, see $cache/configure.log"
+	(cd "$build" && ../configure "${conf[@]}") >"$logs/configure.log" 2>&1 ||
+		die "configure failed, see $logs/configure.log"
 	echo "${conf[*]}" >"$build/.pvguest-configure"
 fi
 fw=/usr/share/qemu/s390-ccw.img
@@ -161,9 +164,9 @@ fi
 
 # 4. build.
 phase "building QEMU $upstream_version (ninja -j$jobs)"
-ninja -C "$build" -j"$jobs" qemu-system-s390x >"$cache/ninja.log" 2>&1 || {
-	tail -n 40 "$cache/ninja.log" >&2
-	die "ninja failed, see $cache/ninja.log"
+ninja -C "$build" -j"$jobs" qemu-system-s390x >"$logs/ninja.log" 2>&1 || {
+	tail -n 40 "$logs/ninja.log" >&2
+	die "ninja failed, see $logs/ninja.log"
 }
 install -m 0755 "$build/qemu-system-s390x" "$out/qemu-system-s390x"
 phase "done: $out/qemu-system-s390x"
