@@ -3,87 +3,20 @@
  * DIAGNOSE 0x308 subcodes 0 and 1 in protected mode: the reset unshares
  * every page but keeps memory secure and intact, and the guest stays
  * protected.  Runs across two resets; the state lives in memory, which
- * these resets keep (so does the TAP numbering).  Needs mode=deny, start-protected=on and a ccw device
- * (-device virtio-rng-ccw).
+ * these resets keep (so does the TAP numbering).  Needs mode=deny,
+ * start-protected=on and a ccw device (-device virtio-rng-ccw).
  */
-#include "lib.h"
-
-struct ccw1 {
-	u8 cmd;
-	u8 flags;
-	u16 count;
-	u32 cda;
-} __attribute__((packed, aligned(8)));
+#include "css.h"
 
 static u8 ccw_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 static u8 data_page[PAGE_SIZE] __aligned(PAGE_SIZE);
-static u8 orb[32] __aligned(8);
-static u8 schib[64] __aligned(8);
-static u8 irb[96] __aligned(8);
-static u32 schid;
 static volatile int phase;
 static volatile u64 canary;
-
-static int io_insn(u32 op, u32 id, void *blk)
-{
-	register u64 r1 asm("1") = id;
-	int cc;
-
-	switch (op) {
-	case 0:
-		asm volatile("stsch 0(%2)\n ipm %0\n srl %0,28"
-			     : "=d" (cc), "+d" (r1) : "a" (blk) : "memory", "cc");
-		break;
-	case 1:
-		asm volatile("msch 0(%2)\n ipm %0\n srl %0,28"
-			     : "=d" (cc), "+d" (r1) : "a" (blk) : "memory", "cc");
-		break;
-	case 2:
-		asm volatile("ssch 0(%2)\n ipm %0\n srl %0,28"
-			     : "=d" (cc), "+d" (r1) : "a" (blk) : "memory", "cc");
-		break;
-	default:
-		asm volatile("tsch 0(%2)\n ipm %0\n srl %0,28"
-			     : "=d" (cc), "+d" (r1) : "a" (blk) : "memory", "cc");
-		break;
-	}
-	return cc;
-}
-
-static int enable_device(void)
-{
-	int i;
-
-	for (i = 0; i < 16; i++) {
-		if (io_insn(0, 0x10000 | i, schib) == 0 && (schib[5] & 0x01)) {
-			schid = 0x10000 | i;
-			schib[5] |= 0x80;
-			return io_insn(1, schid, schib) == 0;
-		}
-	}
-	return 0;
-}
 
 /* SENSE ID with CCW and data in the two pages; 0 when it completes */
 static int sense_id(void)
 {
-	struct ccw1 *ccw = (struct ccw1 *)ccw_page;
-	int i;
-
-	ccw->cmd = 0xe4;
-	ccw->flags = 0x20;
-	ccw->count = 8;
-	ccw->cda = (u32)(u64)data_page;
-	memset(orb, 0, sizeof(orb));
-	*(u16 *)(orb + 4) = 0x0080;		/* format-1 CCWs */
-	orb[6] = 0xff;
-	*(u32 *)(orb + 8) = (u32)(u64)ccw;
-	if (io_insn(2, schid, orb))
-		return -1;
-	for (i = 0; i < 1000; i++)
-		if (io_insn(3, schid, irb) == 0)
-			break;
-	return irb[9] ? irb[9] << 8 | irb[8] : 0;	/* cstat, dstat */
+	return run_ccw(make_ccw(ccw_page, CCW_SENSE_ID, CCW_FLAG_SLI, 8, data_page));
 }
 
 static void reset(int subcode)
@@ -112,7 +45,7 @@ int main(void)
 {
 	static struct uv_cb_qui qui;
 
-	if (!enable_device()) {
+	if (!find_device()) {
 		tap_plan(1);
 		printf("Bail out! no ccw device (add -device virtio-rng-ccw)\n");
 		tap_done();
