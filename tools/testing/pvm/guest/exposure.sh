@@ -4,7 +4,10 @@
 # looks for wherever the host can read guest memory) in buffers that
 # O_DIRECT reads fill, in memory an exited process freed and in new page
 # cache pages, then read the scratch disk in several streams
-# (pvm.exposure=MIB,STREAMS, default 32,4).  The TAP here says the I/O
+# (pvm.exposure=MIB,STREAMS, default 32,4); bring up the two NICs of the
+# emulated hub and send datagrams from one to the other; and, in a
+# protected guest, hand the canary to the Ultravisor as attestation user
+# data and as a secret.  The TAP here says the I/O
 # worked; the emulator's exposed-* counters say whether a canary reached a
 # page the host can read, and the Makefile decides what they must be.
 . /pvm/lib/tap.sh
@@ -19,4 +22,7 @@ if [ -z "$canary" ]; then
 	skip "canary planting" "no pvm.canary= on the command line (pvm-run --no-canary)"
 	exit 0
 fi
-exec pvm-canary -d "${PVM_DISK:-/dev/missing-scratch-disk}" -c "$canary" -s "$mib" -j "$streams"
+set -- -d "${PVM_DISK:-/dev/missing-scratch-disk}" -c "$canary" -s "$mib" -j "$streams"
+[ -e /sys/class/net/eth0 ] && [ -e /sys/class/net/eth1 ] && set -- "$@" -n eth0,eth1
+protected && [ -c /dev/uv ] && set -- "$@" -u
+exec pvm-canary "$@"

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pvm-canary: plant the run's canary in memory the host must never see,
- * then do block I/O, so that the emulator's exposure detector can tell
- * whether any of it reached a page the host can read.
+ * then do block and network I/O and Ultravisor calls, so that the
+ * emulator's exposure detector can tell whether any of it reached a page
+ * the host can read.
  *
- *   pvm-canary -d DISK -c CANARY [-s MIB] [-j STREAMS] [-l]
+ *   pvm-canary -d DISK -c CANARY [-s MIB] [-j STREAMS] [-n IF0,IF1] [-u] [-l]
  *
  * Steps (one TAP test each; each passes when its I/O is correct: whether
  * the canary leaked is the emulator's counters' verdict, not ours):
@@ -15,30 +16,52 @@
  *             STREAMS parallel processes
  *   buffered  buffered reads after dropping the page cache: new page
  *             cache pages come from the memory freed before
+ *   net       (-n) IF0 and IF1, two NICs on one emulated hub, are brought
+ *             up after the memory was freed (their receive buffers come
+ *             from it), then STREAMS senders broadcast datagrams on IF0
+ *             that receivers bound to IF1 check; skipped without -n
+ *   uv        (-u) the canary as attestation user data and as a plain
+ *             secret added to the secret store, through /dev/uv, with
+ *             requests sealed for the emulator's test host key; skipped
+ *             without -u
  *   leak      (-l only) the deliberate leak of the negative boot: the
  *             canary written to the disk and printed on the console
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <asm/uvdevice.h>
 
 #define CHUNK (1 << 20)
 
-static const char *disk, *canary;
+static const char *disk, *canary, *nics;
 static size_t clen;
-static int mib = 32, streams = 4, leak, test_nr;
+static int mib = 32, streams = 4, leak, uv, test_nr;
 
 static void tap(int ok, const char *fmt, const char *what)
 {
 	printf("%s %d - ", ok ? "ok" : "not ok", ++test_nr);
 	printf(fmt, what);
 	printf("\n");
+	fflush(stdout);
+}
+
+static void skip(const char *what, const char *why)
+{
+	printf("ok %d - %s # SKIP %s\n", ++test_nr, what, why);
 	fflush(stdout);
 }
 
@@ -138,6 +161,288 @@ static int drop_caches(void)
 	return ok;
 }
 
+/* network: IF0 and IF1 on one subnet, datagrams broadcast on IF0 */
+#define NET_PORT	40000
+#define NET_DGRAM	1400
+#define NET_ADDR0	"10.99.0.1"
+#define NET_ADDR1	"10.99.0.2"
+#define NET_BCAST	"10.99.0.255"
+
+static int set_proc(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	int ok;
+
+	if (fd < 0)
+		return 0;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok;
+}
+
+static int ifup(const char *ifname, const char *addr)
+{
+	struct ifreq ifr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	int ok = 0;
+
+	if (s < 0)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	sin->sin_family = AF_INET;
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1 ||
+	    ioctl(s, SIOCSIFADDR, &ifr))
+		goto out;
+	inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
+	if (ioctl(s, SIOCSIFNETMASK, &ifr))
+		goto out;
+	inet_pton(AF_INET, NET_BCAST, &sin->sin_addr);
+	if (ioctl(s, SIOCSIFBRDADDR, &ifr) || ioctl(s, SIOCGIFFLAGS, &ifr))
+		goto out;
+	ifr.ifr_flags |= IFF_UP | IFF_BROADCAST;
+	ok = !ioctl(s, SIOCSIFFLAGS, &ifr);
+out:
+	if (!ok)
+		fprintf(stderr, "# %s %s: %s\n", ifname, addr, strerror(errno));
+	close(s);
+	return ok;
+}
+
+static int udp_socket(const char *ifname, int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct timeval tv = { .tv_sec = 3 };
+	int s = socket(AF_INET, SOCK_DGRAM, 0), one = 1, buf = 4 << 20;
+
+	if (s < 0)
+		return -1;
+	if (setsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, ifname, strlen(ifname)) ||
+	    setsockopt(s, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
+	    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    bind(s, (struct sockaddr *)&sin, sizeof(sin))) {
+		fprintf(stderr, "# socket on %s port %d: %s\n", ifname, port,
+			strerror(errno));
+		close(s);
+		return -1;
+	}
+	/* as root, past rmem_max: the receiver must not drop for lack of room */
+	setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf));
+	return s;
+}
+
+/* the bytes of datagram seq of stream: no canary, just checkable data */
+static void dgram_fill(unsigned char *p, int stream, uint32_t seq)
+{
+	uint32_t x = seq * 2654435761u ^ (uint32_t)stream << 24;
+	int i;
+
+	for (i = 0; i < NET_DGRAM; i++) {
+		x = x * 1103515245u + 12345u;
+		p[i] = x >> 16;
+	}
+	memcpy(p, &seq, sizeof(seq));
+}
+
+static int net_sender(const char *ifname, int stream, int count)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = htons(NET_PORT + stream) };
+	unsigned char p[NET_DGRAM];
+	int s = udp_socket(ifname, NET_PORT + 100 + stream);
+	int i;
+
+	if (s < 0)
+		return 1;
+	inet_pton(AF_INET, NET_BCAST, &to.sin_addr);
+	for (i = 0; i < count; i++) {
+		dgram_fill(p, stream, i);
+		if (sendto(s, p, sizeof(p), 0, (struct sockaddr *)&to,
+			   sizeof(to)) != sizeof(p)) {
+			fprintf(stderr, "# send on %s: %s\n", ifname, strerror(errno));
+			return 1;
+		}
+		/* let the receivers keep up: the hub does not drop, sockets do */
+		if (i % 32 == 31)
+			usleep(2000);
+	}
+	close(s);
+	return 0;
+}
+
+/*
+ * Every datagram that arrives must be intact; a few may be lost (UDP),
+ * most must arrive.  Exit status 0 when so.
+ */
+static int net_receiver(int s, int stream, int count)
+{
+	unsigned char p[NET_DGRAM + 1], want[NET_DGRAM];
+	int got = 0, bad = 0;
+	uint32_t seq;
+
+	for (;;) {
+		ssize_t n = recv(s, p, sizeof(p), 0);
+
+		if (n < 0)
+			break;
+		memcpy(&seq, p, sizeof(seq));
+		dgram_fill(want, stream, seq);
+		if (n != NET_DGRAM || seq >= (uint32_t)count ||
+		    memcmp(p, want, NET_DGRAM))
+			bad++;
+		else
+			got++;
+		if (got == count)
+			break;
+	}
+	printf("# stream %d: %d of %d datagrams, %d damaged\n", stream, got,
+	       count, bad);
+	fflush(stdout);
+	return bad || got < count / 2;
+}
+
+static int step_net(void)
+{
+	char if0[IFNAMSIZ], if1[IFNAMSIZ];
+	const char *comma = strchr(nics, ',');
+	int count = ((mib > 8 ? 8 : mib) << 20) / NET_DGRAM / streams;
+	char path[96];
+	int i, ok = 1, status, s;
+	pid_t pid;
+
+	if (!comma || comma - nics >= IFNAMSIZ || strlen(comma + 1) >= IFNAMSIZ)
+		return 0;
+	snprintf(if0, sizeof(if0), "%.*s", (int)(comma - nics), nics);
+	snprintf(if1, sizeof(if1), "%s", comma + 1);
+	/* IF1 takes datagrams whose source is IF0's address, also local */
+	if (!set_proc("/proc/sys/net/ipv4/conf/all/accept_local", "1"))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/accept_local", if1);
+	/* the receive buffers filled at link up come from freed canary memory */
+	if (!set_proc(path, "1") || !step_freed() || !ifup(if0, NET_ADDR0) ||
+	    !ifup(if1, NET_ADDR1))
+		return 0;
+	for (i = 0; i < streams; i++) {
+		s = udp_socket(if1, NET_PORT + i);
+		if (s < 0)
+			return 0;
+		pid = fork();
+		if (pid == 0)
+			_exit(net_receiver(s, i, count));
+		close(s);
+		if (pid < 0)
+			ok = 0;
+	}
+	for (i = 0; i < streams; i++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(net_sender(if0, i, count));
+		if (pid < 0)
+			ok = 0;
+	}
+	while (wait(&status) > 0)
+		ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	return ok;
+}
+
+/*
+ * Ultravisor calls with the canary: requests sealed for the emulator's
+ * test host key (qemu/attestation.md: its cipher is the identity, so the
+ * encrypted area is in clear)
+ */
+#ifndef UVIO_IOCTL_ADD_SECRET
+#define UVIO_IOCTL_ADD_SECRET	_IOWR(UVIO_TYPE_UVC, 0x02, struct uvio_ioctl_cb)
+#endif
+#define TEST_PHKH	"pvguest emulated UV test hostkey"
+#define RCB_KEY_SLOTS	0xe0
+#define RCB_SLOT_LEN	80
+#define RCB_TAG_LEN	16
+#define MEAS_KEY_LEN	64
+#define MEAS_LEN	64
+#define SECRET_HDR_LEN	0x28
+#define SECRET_PLAIN	3
+#define UVRC_OK		0x0001
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/* a request with one key slot for the test key and encrypted area @area */
+static size_t sealed_request(unsigned char *r, const unsigned char *area, uint32_t sea)
+{
+	size_t len = RCB_KEY_SLOTS + RCB_SLOT_LEN + sea + RCB_TAG_LEN;
+
+	memset(r, 0, len);
+	put_be32(r + 0x08, 0x0100);
+	put_be32(r + 0x0c, len);
+	r[0x27] = 1;
+	put_be32(r + 0x2c, sea);
+	memcpy(r + RCB_KEY_SLOTS, TEST_PHKH, strlen(TEST_PHKH));
+	memcpy(r + RCB_KEY_SLOTS + RCB_SLOT_LEN, area, sea);
+	return len;
+}
+
+static int uv_call(int fd, unsigned long cmd, void *arg, size_t len, const char *what)
+{
+	struct uvio_ioctl_cb cb;
+
+	memset(&cb, 0, sizeof(cb));
+	cb.argument_addr = (unsigned long)arg;
+	cb.argument_len = len;
+	if (ioctl(fd, cmd, &cb)) {
+		fprintf(stderr, "# %s: %s\n", what, strerror(errno));
+		return 0;
+	}
+	if (cb.uv_rc != UVRC_OK)
+		fprintf(stderr, "# %s: rc 0x%04x rrc 0x%04x\n", what, cb.uv_rc, cb.uv_rrc);
+	return cb.uv_rc == UVRC_OK;
+}
+
+static int step_uv(void)
+{
+	static unsigned char req[1024], area[SECRET_HDR_LEN + 256], meas[MEAS_LEN];
+	struct uvio_attest att;
+	uint32_t slen = clen * (256 / clen);
+	int fd = open("/dev/uv", O_RDWR);
+	size_t len;
+	int ok;
+
+	if (fd < 0) {
+		fprintf(stderr, "# /dev/uv: %s\n", strerror(errno));
+		return 0;
+	}
+	/* attestation: the canary as measurement key and as user data */
+	fill((char *)area, MEAS_KEY_LEN);
+	len = sealed_request(req, area, MEAS_KEY_LEN);
+	put_be32(req + 0x38, 1);	/* HMAC-SHA512 */
+	memset(&att, 0, sizeof(att));
+	att.arcb_addr = (unsigned long)req;
+	att.arcb_len = len;
+	att.meas_addr = (unsigned long)meas;
+	att.meas_len = sizeof(meas);
+	fill((char *)att.user_data, sizeof(att.user_data));
+	att.user_data_len = sizeof(att.user_data);
+	ok = uv_call(fd, UVIO_IOCTL_ATT, &att, sizeof(att), "attestation");
+	/* a plain secret that is the canary, under an ID of this process */
+	memset(area, 0, sizeof(area));
+	area[1] = SECRET_PLAIN;
+	put_be32(area + 4, slen);
+	snprintf((char *)area + 8, 32, "pvm-canary %d", (int)getpid());
+	fill((char *)area + SECRET_HDR_LEN, slen);
+	len = sealed_request(req, area, SECRET_HDR_LEN + slen);
+	ok &= uv_call(fd, UVIO_IOCTL_ADD_SECRET, req, len, "add secret");
+	memset(req, 0, sizeof(req));
+	memset(area, 0, sizeof(area));
+	close(fd);
+	return ok;
+}
+
 /* the deliberate leak: the canary sent to the host on purpose */
 static int step_leak(void)
 {
@@ -159,20 +464,22 @@ int main(int argc, char **argv)
 	char *self;
 	int c;
 
-	while ((c = getopt(argc, argv, "d:c:s:j:l")) != -1) {
+	while ((c = getopt(argc, argv, "d:c:s:j:n:ul")) != -1) {
 		switch (c) {
 		case 'd': disk = optarg; break;
 		case 'c': canary = optarg; break;
 		case 's': mib = atoi(optarg); break;
 		case 'j': streams = atoi(optarg); break;
+		case 'n': nics = optarg; break;
+		case 'u': uv = 1; break;
 		case 'l': leak = 1; break;
 		default: return 2;
 		}
 	}
-	printf("TAP version 13\n1..%d\n", leak ? 5 : 4);
+	printf("TAP version 13\n1..%d\n", leak ? 7 : 6);
 	if (!disk || !canary || strlen(canary) < 8 || mib < 1 || streams < 1) {
 		printf("Bail out! usage: pvm-canary -d DISK -c CANARY [-s MIB] "
-		       "[-j STREAMS] [-l]\n");
+		       "[-j STREAMS] [-n IF0,IF1] [-u] [-l]\n");
 		return 1;
 	}
 	clen = strlen(canary);
@@ -184,6 +491,16 @@ int main(int argc, char **argv)
 	tap(step_read(1), "%s: reads into buffers holding the canary", "odirect");
 	tap(drop_caches() && step_read(0),
 	    "%s: reads into new page-cache pages", "buffered");
+	if (nics)
+		tap(step_net(), "%s: datagrams from IF0 to IF1 after the memory was freed",
+		    "net");
+	else
+		skip("net", "no -n IF0,IF1");
+	if (uv)
+		tap(step_uv(), "%s: the canary as attestation user data and as a secret",
+		    "uv");
+	else
+		skip("uv", "no -u");
 	if (leak)
 		tap(step_leak(), "%s: the canary written to the disk and the console",
 		    "leak");

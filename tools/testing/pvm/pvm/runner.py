@@ -77,8 +77,10 @@ def qemu_command(args, scratch, images=()):
     if scratch:
         cmd += ['-drive', f'file={scratch},if=none,id=scratch,format=raw,cache=unsafe',
                 '-device', 'virtio-blk-ccw,drive=scratch,serial=pvmscratch,iommu_platform=on']
-        cmd += ['-netdev', 'hubport,id=net0,hubid=0',
-                '-device', 'virtio-net-ccw,netdev=net0,iommu_platform=on']
+        # two NICs on one hub: what one sends, the other receives
+        for nic in ('net0', 'net1'):
+            cmd += ['-netdev', f'hubport,id={nic},hubid=0',
+                    '-device', f'virtio-net-ccw,netdev={nic},iommu_platform=on']
     for serial, path in images:
         cmd += ['-drive', f'file={path},if=none,id={serial},format=raw,readonly=on',
                 '-device', f'virtio-blk-ccw,drive={serial},serial={serial},iommu_platform=on']
