@@ -9,7 +9,10 @@
  * through the DMA API (VIRTIO_F_ACCESS_PLATFORM).
  *
  * The pool is sized by a rule (pv_bounce_pool_size()) that "swiotlb=" on
- * the command line overrides. If the pool cannot be shared, no device can
+ * the command line overrides. With CONFIG_SWIOTLB_DYNAMIC the guest boots
+ * with at most the swiotlb default and swiotlb adds pools, shared and
+ * cleared as they are allocated, when mappings need them: sharing and
+ * clearing the whole rule's pool is not paid at every boot. If the pool cannot be shared, no device can
  * do I/O without exposing or corrupting data; pv_dma_usable() then says so
  * and device drivers refuse to bring devices up.
  */
@@ -45,6 +48,21 @@ unsigned long pv_bounce_pool_size(unsigned long ram)
 	if (ram < 8 * IO_TLB_DEFAULT_SIZE)
 		return ram / 8;
 	return clamp(ram / 16, IO_TLB_DEFAULT_SIZE, (unsigned long)SZ_1G);
+}
+
+/**
+ * pv_bounce_pool_initial() - bounce buffer pool a protected guest boots with
+ * @ram: bytes of memory the guest has
+ * @can_grow: swiotlb adds pools when mappings need them (SWIOTLB_DYNAMIC)
+ *
+ * Return: pv_bounce_pool_size(), or at most the swiotlb default (64 MiB)
+ * if the pool can grow.
+ */
+unsigned long pv_bounce_pool_initial(unsigned long ram, bool can_grow)
+{
+	unsigned long size = pv_bounce_pool_size(ram);
+
+	return can_grow ? min(size, IO_TLB_DEFAULT_SIZE) : size;
 }
 
 /* Say why a device is refused, then let the virtio core refuse it. */
@@ -85,7 +103,8 @@ void __init pv_dma_init(void)
 	/* record what is shared, for kexec to make it secure again */
 	pv_share_init();
 	/* no effect if a size was given with "swiotlb=" */
-	swiotlb_adjust_size(pv_bounce_pool_size(memblock_phys_mem_size()));
+	swiotlb_adjust_size(pv_bounce_pool_initial(memblock_phys_mem_size(),
+						   IS_ENABLED(CONFIG_SWIOTLB_DYNAMIC)));
 	/* streaming DMA on s390 has a 64-bit mask: the pool may lie anywhere */
 	swiotlb_init(true, SWIOTLB_FORCE | SWIOTLB_ANY | SWIOTLB_VERBOSE);
 	rc = swiotlb_update_mem_attributes();

@@ -33,6 +33,18 @@ static void bounce_pool_size_rule(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pv_bounce_pool_size(64UL * SZ_1G), SZ_1G);
 }
 
+static void bounce_pool_starts_small_if_it_grows(struct kunit *test)
+{
+	/* a pool that grows starts with at most the swiotlb default */
+	KUNIT_EXPECT_EQ(test, pv_bounce_pool_initial(SZ_256M, true), SZ_32M);
+	KUNIT_EXPECT_EQ(test, pv_bounce_pool_initial(SZ_1G, true), IO_TLB_DEFAULT_SIZE);
+	KUNIT_EXPECT_EQ(test, pv_bounce_pool_initial(SZ_16G, true), IO_TLB_DEFAULT_SIZE);
+	/* one that cannot grow gets the whole rule up front */
+	KUNIT_EXPECT_EQ(test, pv_bounce_pool_initial(SZ_256M, false), SZ_32M);
+	KUNIT_EXPECT_EQ(test, pv_bounce_pool_initial(SZ_4G, false), SZ_256M);
+	KUNIT_EXPECT_EQ(test, pv_bounce_pool_initial(SZ_16G, false), SZ_1G);
+}
+
 static void cc_attributes_follow_mode(struct kunit *test)
 {
 	bool pv = is_prot_virt_guest();
@@ -142,6 +154,7 @@ static void normal_guest_shares_nothing(struct kunit *test)
 
 static struct kunit_case pv_guest_cases[] = {
 	KUNIT_CASE(bounce_pool_size_rule),
+	KUNIT_CASE(bounce_pool_starts_small_if_it_grows),
 	KUNIT_CASE(cc_attributes_follow_mode),
 	KUNIT_CASE(share_round_trip_clears),
 	KUNIT_CASE(share_range_counts),
