@@ -408,8 +408,8 @@ static int step_uv(void)
 {
 	static unsigned char req[1024], area[SECRET_HDR_LEN + 256], meas[MEAS_LEN];
 	struct uvio_attest att;
-	uint32_t slen = clen * (256 / clen);
-	int fd = open("/dev/uv", O_RDWR);
+	uint32_t slen = clen * (256 / clen), id;
+	int fd = open("/dev/uv", O_RDWR), rnd;
 	size_t len;
 	int ok;
 
@@ -429,11 +429,17 @@ static int step_uv(void)
 	fill((char *)att.user_data, sizeof(att.user_data));
 	att.user_data_len = sizeof(att.user_data);
 	ok = uv_call(fd, UVIO_IOCTL_ATT, &att, sizeof(att), "attestation");
-	/* a plain secret that is the canary, under an ID of this process */
+	/* a plain secret that is the canary, under an ID of its own: the
+	 * store outlives this process and may outlive a kexec */
+	rnd = open("/dev/urandom", O_RDONLY);
+	if (rnd < 0 || read(rnd, &id, sizeof(id)) != sizeof(id))
+		id = getpid();
+	if (rnd >= 0)
+		close(rnd);
 	memset(area, 0, sizeof(area));
 	area[1] = SECRET_PLAIN;
 	put_be32(area + 4, slen);
-	snprintf((char *)area + 8, 32, "pvm-canary %d", (int)getpid());
+	snprintf((char *)area + 8, 32, "pvm-canary %08x", id);
 	fill((char *)area + SECRET_HDR_LEN, slen);
 	len = sealed_request(req, area, SECRET_HDR_LEN + slen);
 	ok &= uv_call(fd, UVIO_IOCTL_ADD_SECRET, req, len, "add secret");
