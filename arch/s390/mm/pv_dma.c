@@ -12,9 +12,10 @@
  * the command line overrides. With CONFIG_SWIOTLB_DYNAMIC the guest boots
  * with at most the swiotlb default and swiotlb adds pools, shared and
  * cleared as they are allocated, when mappings need them: sharing and
- * clearing the whole rule's pool is not paid at every boot. If the pool cannot be shared, no device can
- * do I/O without exposing or corrupting data; pv_dma_usable() then says so
- * and device drivers refuse to bring devices up.
+ * clearing the whole rule's pool is not paid at every boot. If the pool
+ * cannot be shared, no device can do I/O without exposing or corrupting
+ * data; pv_dma_usable() then says so and device drivers refuse to bring
+ * devices up.
  */
 #define KMSG_COMPONENT "prot_virt"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
