@@ -41,11 +41,11 @@ APPEND   = console=ttysclp0 pvm.kid=$$(cat $(1)/.out/pvm-kid) pvm.expect=$(2)
 SUITES   := smoke blk exposure pool access restrict kselftest kunit
 # What the emulated Ultravisor advertises to a protected guest: Query, Set
 # and Remove Shared Access, attestation and the secret store (installed-calls
-# bits 0, 8, 9, 28-31).
-PV_FACILITIES := 80c0000f00000000
+# bits 0, 8, 9, 28-31, Retrieve Secret 33 and Query Ultravisor Keys 34).
+PV_FACILITIES := 80c0000f60000000
 # the same without the secret store (query-drop-secrets=on): /dev/uv must
 # report exactly that
-PV_FACILITIES_NOSECRETS := 80c0000800000000
+PV_FACILITIES_NOSECRETS := 80c0000820000000
 # BOOT tree,run-name,pv|nonpv[,pvm-run options[,kernel command line[,suites]]]
 BOOT     = $(RUN) boot --qemu $(QEMU) --initrd $(INITRD) --results $(RESULTS) \
 	   $(foreach s,$(or $(6),$(SUITES)),--expect-suite $(s)) \

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Attestation and secret-store calls of the emulated Ultravisor, against
+ * Attestation, secret-store and host-key calls of the emulated Ultravisor, against
  * the contract in tools/testing/pvm/qemu/attestation.md. Unlike the guest
  * kernel's /dev/uv, a payload builds the control blocks itself, so every
  * return code is reached here, including the ones the driver cannot
  * produce (length, continuation token, user-data length, bad addresses).
  * -append parameters:
  *   expect=pv|nonpv        the object has start-protected=on (default pv)
- *   drop=attest|secrets    the object drops those calls from the Query list
+ *   drop=attest|secrets|retrieve|keys
+ *                          the object drops those calls from the Query list
+ *   assoc=N retr=N         the store sizes the object was given (8, 120)
  */
 #include "lib.h"
 
@@ -15,10 +17,15 @@
 #define UVC_CMD_ADD	0x1031
 #define UVC_CMD_LIST	0x1033
 #define UVC_CMD_LOCK	0x1034
+#define UVC_CMD_RETR	0x1035
+#define UVC_CMD_KEYS	0x0002
 
 #define BASE_CALLS	0x80c0000000000000UL	/* 0, 8, 9 */
 #define ATTEST_CALL	0x0000000800000000UL	/* 28 */
 #define SECRET_CALLS	0x0000000700000000UL	/* 29, 30, 31 */
+#define RETR_CALL	0x0000000040000000UL	/* 33 */
+#define KEYS_CALL	0x0000000020000000UL	/* 34 */
+#define LIST_MAX	85			/* entries in one list page */
 
 #define PAF_NONCE	(1UL << 62)
 #define PAF_IMAGE	(1UL << 61)
@@ -56,15 +63,36 @@ struct uv_cb_addr {
 	u64 reserved28[4];
 } __attribute__((packed, aligned(8)));
 
+struct uv_cb_retr {
+	struct uv_cb_header header;
+	u64 reserved08[2];
+	u16 idx;
+	u16 reserved1a;
+	u32 buf_size;
+	u64 buf_addr;
+	u64 reserved28[4];
+} __attribute__((packed, aligned(8)));
+
+struct uv_cb_keys {
+	struct uv_cb_header header;
+	u64 reserved08[3];
+	u8 hash[15][32];
+} __attribute__((packed, aligned(8)));
+
 static const u8 test_phkh[32] = "pvguest emulated UV test hostkey";
+static const u8 backup_phkh[32] = "pvguest emulated UV backup key 1";
 
 static struct uv_cb_attest acb;
 static struct uv_cb_addr scb;
 static struct uv_cb_qui qui;
-static u8 rcb[2 * PAGE_SIZE] __aligned(PAGE_SIZE);
+static u8 rcb[3 * PAGE_SIZE] __aligned(PAGE_SIZE);
+static u8 out[3 * PAGE_SIZE] __aligned(PAGE_SIZE);
+static struct uv_cb_retr rtb;
+static struct uv_cb_keys kcb;
 static u8 meas[64], meas2[64], add[128];
 static u8 list_page[PAGE_SIZE] __aligned(PAGE_SIZE);
-static int pv, attest_on, secrets_on;
+static int pv, attest_on, secrets_on, retr_on, keys_on;
+static unsigned int max_assoc, max_retr;
 static u64 ram_end;
 
 static void put16(u8 *p, u16 v) { p[0] = v >> 8; p[1] = v; }
@@ -153,7 +181,10 @@ static void expect_attest_rc(u16 want, const char *what)
 static void test_query(void)
 {
 	u64 want = BASE_CALLS | (attest_on ? ATTEST_CALL : 0) |
-		   (secrets_on ? SECRET_CALLS : 0);
+		   (secrets_on ? SECRET_CALLS : 0) | (retr_on ? RETR_CALL : 0) |
+		   (keys_on ? KEYS_CALL : 0);
+	/* types 2-10 and 0x11-0x15, MSB0 */
+	u64 types = 0x3fe0000000000000UL | 0x00007c0000000000UL;
 	u8 *q = (u8 *)&qui;
 
 	if (!pv)
@@ -168,8 +199,12 @@ static void test_query(void)
 	}
 	tap_ok(*(u64 *)(q + 0xe0) == 1UL << 63 && *(u64 *)(q + 0xe8) == 0x7UL << 60 &&
 	       *(u64 *)(q + 0xf8) == 1UL << 63 && *(u64 *)(q + 0x100) == 0 &&
-	       *(u64 *)(q + 0x108) == 0x3UL << 60 && get16(q + 0x110) == 8,
-	       "query: ARCB v1, flags 1-3, secret v1, types 2 and 3, 8 secrets");
+	       *(u64 *)(q + 0x108) == types,
+	       "query: ARCB v1, flags 1-3, secret v1, types 2-10 and 0x11-0x15 (0x%lx)",
+	       *(u64 *)(q + 0x108));
+	tap_ok(get16(q + 0x110) == max_assoc && get16(q + 0x112) == max_retr,
+	       "query: %u association and %u retrievable secrets (want %u, %u)",
+	       get16(q + 0x110), get16(q + 0x112), max_assoc, max_retr);
 }
 
 /* Calls that are not installed: rc 2 whatever the block. */
@@ -182,6 +217,22 @@ static void test_not_installed(void)
 	if (!attest_on)
 		tap_ok(cc == 1 && acb.header.rc == 2, "attest not installed: cc %d rc 0x%x",
 		       cc, acb.header.rc);
+	if (!retr_on) {
+		memset(&rtb, 0, sizeof(rtb));
+		rtb.header.len = sizeof(rtb);
+		rtb.header.cmd = UVC_CMD_RETR;
+		cc = uvc(&rtb);
+		tap_ok(cc == 1 && rtb.header.rc == 2, "retrieve not installed: cc %d rc 0x%x",
+		       cc, rtb.header.rc);
+	}
+	if (!keys_on) {
+		memset(&kcb, 0, sizeof(kcb));
+		kcb.header.len = sizeof(kcb);
+		kcb.header.cmd = UVC_CMD_KEYS;
+		cc = uvc(&kcb);
+		tap_ok(cc == 1 && kcb.header.rc == 2, "query keys not installed: cc %d rc 0x%x",
+		       cc, kcb.header.rc);
+	}
 	if (secrets_on)
 		return;		/* a lock now would spoil test_secrets() */
 	memset(&scb, 0, sizeof(scb));
@@ -295,8 +346,11 @@ static int secret_call(u16 cmd, u16 len, u64 addr)
 	return uvc(&scb);
 }
 
-/* An add-secret request for the test key: type, value length, ID byte. */
-static void build_secret(u16 type, u32 len, u8 id)
+/*
+ * An add-secret request for the test key: type, value length, ID (its
+ * first two bytes, the rest is the type). The value is i + type.
+ */
+static void build_secret(u16 type, u32 len, u16 id)
 {
 	u8 *ea;
 	u32 i;
@@ -305,9 +359,63 @@ static void build_secret(u16 type, u32 len, u8 id)
 	ea = enc_area();
 	put16(ea, type);
 	put32(ea + 4, len);
-	memset(ea + 8, id, 32);
+	memset(ea + 8, type, 32);
+	put16(ea + 8, id);
 	for (i = 0; i < len; i++)
-		ea[0x28 + i] = i;
+		ea[0x28 + i] = i + type;
+}
+
+static int retrieve(u16 idx, u32 size, u64 addr)
+{
+	memset(&rtb, 0, sizeof(rtb));
+	rtb.header.len = sizeof(rtb);
+	rtb.header.cmd = UVC_CMD_RETR;
+	rtb.idx = idx;
+	rtb.buf_size = size;
+	rtb.buf_addr = addr;
+	return uvc(&rtb);
+}
+
+static void expect_retr_rc(u16 idx, u32 size, u64 addr, u16 want, const char *what)
+{
+	int cc = retrieve(idx, size, addr);
+
+	tap_ok(cc == (want != 1) && rtb.header.rc == want,
+	       "retrieve %s: cc %d rc 0x%x (want 0x%x)", what, cc, rtb.header.rc, want);
+}
+
+static int list_from(u16 start)
+{
+	memset(list_page, 0xff, sizeof(list_page));
+	memset(&scb, 0, sizeof(scb));
+	scb.header.len = 0x48;
+	scb.header.cmd = UVC_CMD_LIST;
+	scb.start_idx = start;
+	scb.addr = (u64)list_page;
+	return uvc(&scb);
+}
+
+/* Query Ultravisor Keys: the host key and the backup host key */
+static void test_keys(void)
+{
+	int cc, i, rest = 1;
+
+	memset(&kcb, 0xff, sizeof(kcb));
+	kcb.header.len = sizeof(kcb);
+	kcb.header.cmd = UVC_CMD_KEYS;
+	cc = uvc(&kcb);
+	for (i = 2; i < 15; i++)
+		rest &= all_zero(kcb.hash[i], 32);
+	tap_ok(cc == 0 && kcb.header.rc == 1 && same(kcb.hash[0], test_phkh, 32) &&
+	       same(kcb.hash[1], backup_phkh, 32) && rest,
+	       "query keys: host key, backup host key, 13 zero hashes (cc %d rc 0x%x)",
+	       cc, kcb.header.rc);
+	memset(&kcb, 0, sizeof(kcb));
+	kcb.header.len = sizeof(kcb) - 8;
+	kcb.header.cmd = UVC_CMD_KEYS;
+	cc = uvc(&kcb);
+	tap_ok(cc == 1 && kcb.header.rc == 5 && all_zero(kcb.hash[0], 32),
+	       "query keys with length 0x1f8: rc 0x%x, nothing written", kcb.header.rc);
 }
 
 static void expect_add_rc(u16 want, const char *what)
@@ -318,11 +426,64 @@ static void expect_add_rc(u16 want, const char *what)
 	       "add %s: cc %d rc 0x%x (want 0x%x)", what, cc, scb.header.rc, want);
 }
 
+/*
+ * Retrieve Secret over the six secrets test_secrets() stored: 0 plain (16
+ * bytes), 1 association, 2 plain (8192), 3 AES-256, 4 AES-128, 5 P521.
+ */
+static void test_retrieve(void)
+{
+	static u8 first[64];
+	u32 i;
+	int ok;
+
+	if (!retr_on) {
+		for (i = 0; i < 11; i++)
+			tap_skip("retrieve not installed", "retrieve %u", i);
+		return;
+	}
+	memset(out, 0xee, sizeof(out));
+	expect_retr_rc(0, 16, (u64)out, 1, "a plain secret");
+	for (i = 0, ok = 1; i < 16; i++)
+		ok &= out[i] == (u8)(i + 3);
+	tap_ok(ok && out[16] == 0xee, "the plain secret is as stored, nothing beyond it");
+	expect_retr_rc(0, 15, (u64)out, 0x109, "into 15 bytes");
+	expect_retr_rc(1, 4096, (u64)out, 0x111, "an association secret");
+	expect_retr_rc(6, 4096, (u64)out, 0x110, "index 6 of 6");
+	expect_retr_rc(0, 16, 1UL << 40, 0x102, "into a buffer outside memory");
+	expect_retr_rc(2, 8192, (u64)out, 1, "8192 bytes");
+	for (i = 0, ok = 1; i < 8192; i++)
+		ok &= out[i] == (u8)(i + 3);
+	tap_ok(ok, "all 8192 bytes as stored");
+
+	memset(out, 0, sizeof(out));
+	retrieve(3, 64, (u64)out);
+	memcpy(first, out, 64);
+	retrieve(4, 48, (u64)out + 64);
+	retrieve(3, 64, (u64)out + 128);
+	for (i = 0, ok = 0; i < 32; i++)
+		ok |= first[i] != (u8)(i + 6);	/* not all bytes the clear key's */
+	tap_ok(rtb.header.rc == 1 && same(first + 32, out + 64 + 16, 32) &&
+	       !all_zero(first + 32, 32), "keys come back wrapped: one verification "
+	       "pattern after each key (rc 0x%x)", rtb.header.rc);
+	tap_ok(ok && same(first, out + 128, 64) && !same(first, out + 64, 16),
+	       "a wrapped key is not the clear key, the same twice, not another key's");
+	memset(&rtb, 0, sizeof(rtb));
+	rtb.header.len = 0x40;
+	rtb.header.cmd = UVC_CMD_RETR;
+	tap_ok(uvc(&rtb) == 1 && rtb.header.rc == 5, "retrieve UVCB length 0x40: rc 0x%x",
+	       rtb.header.rc);
+}
+
 static void test_secrets(void)
 {
+	u32 i, k, n, seen;
 	u8 *e;
-	int cc, i;
+	int cc;
 
+	if (retr_on)
+		expect_retr_rc(0, 16, (u64)out, 0x10f, "from an empty store");
+	else
+		tap_skip("retrieve not installed", "retrieve from an empty store");
 	build_secret(3, 16, 1);
 	expect_add_rc(1, "plain secret");
 	build_secret(2, 32, 2);
@@ -332,8 +493,8 @@ static void test_secrets(void)
 	e = list_page + 0x10;
 	tap_ok(cc == 0 && scb.header.rc == 1 && get16(list_page) == 2 &&
 	       get16(list_page + 2) == 2 && get16(e) == 0 && get16(e + 2) == 3 &&
-	       get32(e + 4) == 16 && e[0x10] == 1 && get16(e + 0x30) == 1 &&
-	       get16(e + 0x32) == 2 && get32(e + 0x34) == 32 && e[0x40] == 2 &&
+	       get32(e + 4) == 16 && e[0x11] == 1 && get16(e + 0x30) == 1 &&
+	       get16(e + 0x32) == 2 && get32(e + 0x34) == 32 && e[0x41] == 2 &&
 	       all_zero(e + 0x60, 64),
 	       "list: two entries with index, type, length and ID (cc %d rc 0x%x n %u)",
 	       cc, scb.header.rc, get16(list_page));
@@ -368,20 +529,92 @@ static void test_secrets(void)
 	build_secret(3, 8, 3);
 	put32(enc_area() + 4, 9);
 	expect_add_rc(0x109, "secret length does not fill the encrypted area");
-	build_secret(5, 16, 3);
-	expect_add_rc(0x10b, "type 5");
+	build_secret(0x0b, 16, 3);
+	expect_add_rc(0x10b, "type 0x0b (reserved)");
+	build_secret(0x16, 32, 3);
+	expect_add_rc(0x10b, "type 0x16 (not offered)");
 	build_secret(2, 16, 3);
 	expect_add_rc(0x10b, "association secret of 16 bytes");
-	for (i = 3; i <= 8; i++) {
-		build_secret(3, 4, i);
+	build_secret(4, 17, 3);
+	expect_add_rc(0x10b, "AES-128 key of 17 bytes");
+	build_secret(3, 8193, 3);
+	expect_add_rc(0x10b, "plain secret of 8193 bytes");
+	build_secret(3, 8192, 3);
+	expect_add_rc(1, "plain secret of 8192 bytes");
+	build_secret(6, 32, 4);
+	expect_add_rc(1, "AES-256 key");
+	build_secret(4, 16, 5);
+	expect_add_rc(1, "AES-128 key");
+	build_secret(0x13, 80, 6);
+	expect_add_rc(1, "EC P521 key");
+	cc = list_from(0);
+	e = list_page + 0x10 + 2 * 0x30;
+	tap_ok(cc == 0 && get16(list_page) == 6 && get32(e + 4) == 8192 &&
+	       get16(e + 0x32) == 6 && get32(e + 0x34) == 64 &&
+	       get32(e + 0x64) == 48 && get32(e + 0x94) == 112,
+	       "list: plain as stored, keys as protected keys (clear + 32 bytes)");
+
+	test_retrieve();
+
+	/* fill both halves of the store */
+	for (i = 1; i < max_assoc; i++) {
+		build_secret(2, 32, 0x100 + i);
 		secret_call(UVC_CMD_ADD, 0x48, (u64)rcb);
 	}
-	tap_ok(scb.header.rc == 1, "store filled to 8 (last rc 0x%x)", scb.header.rc);
-	build_secret(3, 4, 9);
-	expect_add_rc(0x10e, "a ninth secret");
-	cc = secret_call(UVC_CMD_LIST, 0x48, (u64)list_page);
-	tap_ok(cc == 0 && get16(list_page) == 8 && get16(list_page + 2) == 8,
-	       "list: 8 entries");
+	tap_ok(scb.header.rc == 1, "%u association secrets stored (last rc 0x%x)",
+	       max_assoc, scb.header.rc);
+	build_secret(2, 32, 0x100);
+	expect_add_rc(0x10e, "an association secret beyond the store");
+	for (i = 5; i < max_retr; i++) {
+		build_secret(3, 4, 0x200 + i);
+		secret_call(UVC_CMD_ADD, 0x48, (u64)rcb);
+	}
+	tap_ok(scb.header.rc == 1, "%u retrievable secrets stored (last rc 0x%x)",
+	       max_retr, scb.header.rc);
+	build_secret(3, 4, 0x200);
+	expect_add_rc(0x10e, "a retrievable secret beyond the store");
+	build_secret(2, 32, 0x100);
+	expect_add_rc(0x10e, "association: still full");
+
+	/* list the whole store, page by page */
+	n = max_assoc + max_retr;
+	cc = list_from(0);
+	tap_ok(n <= LIST_MAX ? cc == 0 && scb.header.rc == 1 && get16(list_page) == n &&
+			       get16(list_page + 4) == 0 :
+	       cc == 1 && scb.header.rc == 0x100 && get16(list_page) == LIST_MAX &&
+	       get16(list_page + 2) == n && get16(list_page + 4) == LIST_MAX &&
+	       get16(list_page + 0x10 + (LIST_MAX - 1) * 0x30) == LIST_MAX - 1,
+	       "list page 1: %u entries of %u, next %u, rc 0x%x", get16(list_page),
+	       get16(list_page + 2), get16(list_page + 4), scb.header.rc);
+	for (i = 0, seen = 0, cc = 1; i < 8 && cc; i++) {
+		cc = list_from(seen);
+		if (cc > 1 || (cc && scb.header.rc != 0x100) || (!cc && scb.header.rc != 1))
+			break;
+		for (k = 0; k < get16(list_page); k++)
+			if (get16(list_page + 0x10 + k * 0x30) != seen + k)
+				break;
+		if (k != get16(list_page))
+			break;
+		seen += k;
+		if (cc && get16(list_page + 4) != seen)
+			break;
+	}
+	tap_ok(cc == 0 && seen == n && get16(list_page + 4) == 0 &&
+	       all_zero(list_page + 0x10 + get16(list_page) * 0x30,
+			PAGE_SIZE - 0x10 - get16(list_page) * 0x30),
+	       "list with start index: %u of %u secrets in %d pages, in order", seen, n, i);
+	cc = list_from(n);
+	tap_ok(cc == 0 && scb.header.rc == 1 && get16(list_page) == 0 &&
+	       get16(list_page + 2) == n, "list from index %u: no entries, rc 0x%x", n,
+	       scb.header.rc);
+	if (retr_on) {
+		expect_retr_rc(n - 1, 4, (u64)out, 1, "the last secret of a full store");
+		tap_ok(same(out, (const u8 *)"\3\4\5\6", 4), "and its value is as stored");
+	} else {
+		tap_skip("retrieve not installed", "the last secret of a full store");
+		tap_skip("retrieve not installed", "and its value");
+	}
+
 	cc = secret_call(UVC_CMD_LIST, 0x40, (u64)list_page);
 	tap_ok(cc == 1 && scb.header.rc == 5, "list UVCB length 0x40: rc 0x%x",
 	       scb.header.rc);
@@ -395,6 +628,11 @@ static void test_secrets(void)
 	cc = secret_call(UVC_CMD_LOCK, 0x40, 0);
 	tap_ok(cc == 1 && scb.header.rc == 0x102, "lock again: cc %d rc 0x%x", cc,
 	       scb.header.rc);
+	if (retr_on) {
+		expect_retr_rc(0, 16, (u64)out, 1, "after lock");
+	} else {
+		tap_skip("retrieve not installed", "retrieve after lock");
+	}
 }
 
 int main(void)
@@ -404,11 +642,17 @@ int main(void)
 	pv = param_is("expect", "pv", "pv");
 	attest_on = pv && !param_is("drop", "attest", "none");
 	secrets_on = pv && !param_is("drop", "secrets", "none");
-	n = 2 + !attest_on + !secrets_on;
+	retr_on = secrets_on && !param_is("drop", "retrieve", "none");
+	keys_on = pv && !param_is("drop", "keys", "none");
+	max_assoc = param_num("assoc", 8);
+	max_retr = param_num("retr", 120);
+	n = 2 + pv + !attest_on + !secrets_on + !retr_on + !keys_on;
 	if (attest_on)
 		n += 21;
 	if (secrets_on)
-		n += 24;
+		n += 52;
+	if (keys_on)
+		n += 2;
 	tap_plan(n);
 	printf("# attestation %s, secret store %s\n", attest_on ? "on" : "off",
 	       secrets_on ? "on" : "off");
@@ -416,6 +660,8 @@ int main(void)
 	test_not_installed();
 	if (attest_on)
 		test_attest();
+	if (keys_on)
+		test_keys();
 	if (secrets_on)
 		test_secrets();
 	return 0;

@@ -56,6 +56,7 @@ static const struct {
     PV_COUNTER("shared-at-reset", shared_at_reset),
     PV_COUNTER("uvc-attest", uvc_attest),
     PV_COUNTER("uvc-secret", uvc_secret),
+    PV_COUNTER("uvc-query-keys", uvc_query_keys),
     PV_COUNTER("se-unpacks", se_unpacks),
     PV_COUNTER("se-refused", se_refused),
     PV_COUNTER("exposed-pages", exposed_pages),
@@ -155,6 +156,7 @@ static unsigned int pv_cmd_class(uint16_t cmd)
 {
     switch (cmd) {
     case UVC_CMD_QUI:
+    case UVC_CMD_QUERY_KEYS:
         return 0;
     case UVC_CMD_SET_SHARED_ACCESS:
         return 1;
@@ -165,6 +167,7 @@ static unsigned int pv_cmd_class(uint16_t cmd)
     case UVC_CMD_ADD_SECRET:
     case UVC_CMD_LIST_SECRETS:
     case UVC_CMD_LOCK_SECRETS:
+    case UVC_CMD_RETR_SECRET:
         return 4;
     default:
         return 5;

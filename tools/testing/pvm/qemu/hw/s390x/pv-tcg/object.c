@@ -15,8 +15,9 @@
  * migration is blocked: none of its state is migrated.
  *
  * Properties: start-protected, query-drop-share, query-drop-unshare,
- * query-drop-attest, query-drop-secrets, query-len, mode, canary,
- * protected and exposed-now (read-only);
+ * query-drop-attest, query-drop-secrets, query-drop-retrieve,
+ * query-drop-keys, query-len, max-assoc-secrets, max-retr-secrets, mode,
+ * canary, protected and exposed-now (read-only);
  * fault injection and the hostile host in faults.c; every counter
  * (read-only) from faults.c.
  *
@@ -74,6 +75,7 @@ static int s390_pv_tcg_init(ConfidentialGuestSupport *cgs, Error **errp)
     s->rc_counts = g_hash_table_new(NULL, NULL);
     pv_tcg_fault_config_changed(s);
     qemu_guest_getrandom_nofail(s->config_uid, sizeof(s->config_uid));
+    pv_tcg_secrets_init(s);
     if (!pv_tcg_hardware_init(s, errp)) {
         return -1;
     }
@@ -98,7 +100,12 @@ static const struct {
     { "query-drop-attest", offsetof(S390PVTcgGuest, query_drop_attest),
       "Do not offer Retrieve Attestation Measurement (bit 28, 0x1020)" },
     { "query-drop-secrets", offsetof(S390PVTcgGuest, query_drop_secrets),
-      "Do not offer the secret store: Add, List, Lock Secret (bits 29-31)" },
+      "Do not offer the secret store: Add, List, Lock, Retrieve Secret "
+      "(bits 29-31, 33)" },
+    { "query-drop-retrieve", offsetof(S390PVTcgGuest, query_drop_retrieve),
+      "Do not offer Retrieve Secret (bit 33, command 0x1035)" },
+    { "query-drop-keys", offsetof(S390PVTcgGuest, query_drop_keys),
+      "Do not offer Query Ultravisor Keys (bit 34, command 0x0002)" },
 };
 
 static void pv_get_bool(Object *obj, Visitor *v, const char *name,
@@ -191,6 +198,36 @@ static void pv_set_query_len(Object *obj, Visitor *v, const char *name,
     S390_PV_TCG_GUEST(obj)->query_len = value;
 }
 
+/* Store sizes: association and retrievable secrets, one property each */
+static void pv_get_store_size(Object *obj, Visitor *v, const char *name,
+                              void *opaque, Error **errp)
+{
+    uint16_t *field = (void *)obj + (uintptr_t)opaque;
+
+    visit_type_uint16(v, name, field, errp);
+}
+
+static void pv_set_store_size(Object *obj, Visitor *v, const char *name,
+                              void *opaque, Error **errp)
+{
+    S390PVTcgGuest *s = S390_PV_TCG_GUEST(obj);
+    uint16_t *field = (void *)obj + (uintptr_t)opaque;
+    uint16_t value;
+
+    if (!visit_type_uint16(v, name, &value, errp)) {
+        return;
+    }
+    if (s->secrets) {
+        error_setg(errp, "%s cannot change once the machine is up", name);
+        return;
+    }
+    if (value > PV_MAX_STORE / 2) {
+        error_setg(errp, "%s must be at most %d", name, PV_MAX_STORE / 2);
+        return;
+    }
+    *field = value;
+}
+
 static bool pv_get_protected(Object *obj, Error **errp)
 {
     return S390_PV_TCG_GUEST(obj)->protected;
@@ -202,6 +239,8 @@ static void s390_pv_tcg_guest_init(Object *obj)
 
     s->fail_rc = UVC_RC_FAULT_INJECTED;
     s->query_len = PV_QUERY_LEN_MIN;
+    s->max_assoc_secrets = PV_MAX_ASSOC_DEFAULT;
+    s->max_retr_secrets = PV_MAX_RETR_DEFAULT;
     s->mode = PV_MODE_HARDWARE;
     s->fail_seed = 1;
     pv_tcg_counters_init(obj);
@@ -219,6 +258,7 @@ static void s390_pv_tcg_guest_finalize(Object *obj)
     g_free(s->reported);
     g_free(s->exposed);
     g_free(s->was_shared);
+    pv_tcg_secrets_free(s);
     if (s->rc_counts) {
         g_hash_table_destroy(s->rc_counts);
     }
@@ -259,6 +299,18 @@ static void s390_pv_tcg_guest_class_init(ObjectClass *oc, void *data)
     object_class_property_set_description(oc, "query-len",
         "Full length of the Query block (0x120; a newer Ultravisor's is "
         "longer)");
+    object_class_property_add(oc, "max-assoc-secrets", "uint16",
+                              pv_get_store_size, pv_set_store_size, NULL,
+                              (void *)offsetof(S390PVTcgGuest,
+                                               max_assoc_secrets));
+    object_class_property_set_description(oc, "max-assoc-secrets",
+        "Association secrets the store holds (8)");
+    object_class_property_add(oc, "max-retr-secrets", "uint16",
+                              pv_get_store_size, pv_set_store_size, NULL,
+                              (void *)offsetof(S390PVTcgGuest,
+                                               max_retr_secrets));
+    object_class_property_set_description(oc, "max-retr-secrets",
+        "Retrievable secrets (plain and keys) the store holds (120)");
     pv_tcg_faults_class_init(oc);
 }
 

@@ -41,9 +41,16 @@
 /* what the secret store accepts (also reported by Query) */
 #define SECRET_TYPE_ASSOCIATION 2
 #define SECRET_TYPE_PLAIN   3
+#define SECRET_TYPE_AES_128 4       /* 4-10: AES, AES-XTS, HMAC */
+#define SECRET_TYPE_HMAC_512 0x0a
+#define SECRET_TYPE_EC_P256 0x11    /* 0x11-0x15: EC private keys */
+#define SECRET_TYPE_ED448   0x15
 #define PV_SECRET_ID_LEN    32
-#define PV_MAX_SECRETS      8
 #define PV_PHKH_LEN         32
+/* store sizes (properties max-assoc-secrets, max-retr-secrets) */
+#define PV_MAX_ASSOC_DEFAULT 8
+#define PV_MAX_RETR_DEFAULT 120
+#define PV_MAX_STORE        4096
 
 /* attestation flags the model supports (plaintext flags of the ARCB) */
 #define PAF_NONCE           (1ULL << (63 - 1))
@@ -59,6 +66,8 @@
 #define UV_BIT_ADD_SECRET           29
 #define UV_BIT_LIST_SECRETS         30
 #define UV_BIT_LOCK_SECRETS         31
+#define UV_BIT_RETR_SECRET          33
+#define UV_BIT_QUERY_KEYS           34
 
 /* An installed-call bit in the first doubleword of the list (MSB0). */
 static inline uint64_t uv_call_bit(unsigned int nr)
@@ -112,6 +121,7 @@ typedef struct S390PVCounters {
     uint64_t shared_at_reset;
     uint64_t uvc_attest;
     uint64_t uvc_secret;
+    uint64_t uvc_query_keys;
     uint64_t se_unpacks;
     uint64_t se_refused;
     uint64_t exposed_pages;
@@ -133,11 +143,17 @@ typedef struct PVCanary {
     size_t len;
 } PVCanary;
 
-/* An entry of the secret store; the secret itself is not kept. */
+/*
+ * An entry of the secret store.  @len is what List reports and Retrieve
+ * returns: the value of a plain secret, a key wrapped for this
+ * configuration (the clear key and a verification pattern) otherwise.
+ */
 typedef struct PVSecret {
     uint16_t type;
     uint32_t len;
     uint8_t id[PV_SECRET_ID_LEN];
+    uint8_t *value;             /* the clear secret, value_len bytes */
+    uint32_t value_len;
 } PVSecret;
 
 struct S390PVTcgGuest {
@@ -149,7 +165,11 @@ struct S390PVTcgGuest {
     bool query_drop_unshare;
     bool query_drop_attest;
     bool query_drop_secrets;
+    bool query_drop_retrieve;
+    bool query_drop_keys;
     bool stray_indicators;
+    uint16_t max_assoc_secrets; /* store sizes */
+    uint16_t max_retr_secrets;
     PVMode mode;
     uint16_t query_len;         /* full length of the Query block */
     PVCanary canary[PV_MAX_CANARIES];
@@ -184,9 +204,11 @@ struct S390PVTcgGuest {
     QEMUBH *stop_bh;            /* mode=hardware: stop after a bad write */
     uint8_t cipher_key[16];
     uint8_t config_uid[16];     /* reported by attestation */
-    PVSecret secrets[PV_MAX_SECRETS];
+    PVSecret *secrets;          /* max_assoc + max_retr entries */
     unsigned int nr_secrets;
+    unsigned int nr_assoc;      /* association secrets among them */
     bool secrets_locked;
+    uint8_t wrap_key[32];       /* wraps retrieved keys, per configuration */
     int start_r1;               /* R1 of the last diag 308 subcode 10 */
 
     S390PVCounters cnt;
@@ -239,10 +261,16 @@ void pv_tcg_print_summary(S390PVTcgGuest *s);
 
 /* secrets.c */
 extern const uint8_t pv_tcg_test_phkh[PV_PHKH_LEN];
+extern const uint8_t pv_tcg_backup_phkh[PV_PHKH_LEN];
+int pv_tcg_uvc_query_keys(S390PVTcgGuest *s, CPUS390XState *env,
+                          uint64_t addr, uint16_t len, uint16_t *rc,
+                          uintptr_t ra);
 int pv_tcg_uvc_attest(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
                       uint16_t len, uint16_t *rc, uintptr_t ra);
 int pv_tcg_uvc_secret(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
                       uint16_t cmd, uint16_t len, uint16_t *rc, uintptr_t ra);
 void pv_tcg_secrets_clear(S390PVTcgGuest *s);
+void pv_tcg_secrets_init(S390PVTcgGuest *s);
+void pv_tcg_secrets_free(S390PVTcgGuest *s);
 
 #endif

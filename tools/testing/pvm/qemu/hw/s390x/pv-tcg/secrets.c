@@ -1,15 +1,19 @@
 /*
- * Emulated Ultravisor (TCG): attestation and the secret store
+ * Emulated Ultravisor (TCG): host keys, attestation and the secret store
  *
- * Retrieve Attestation Measurement (UVC 0x1020) and Add Secret, List
- * Secrets and Lock Secret Store (0x1031, 0x1033, 0x1034), with the
- * block-length rules and argument checks of the real Ultravisor in the
- * documented order.  The contract, with its test host key, is
+ * Query Ultravisor Keys (UVC 0x0002), Retrieve Attestation Measurement
+ * (0x1020), Add Secret, List Secrets, Lock Secret Store and Retrieve
+ * Secret (0x1031, 0x1033, 0x1034, 0x1035), with the block-length rules
+ * and argument checks of the real Ultravisor in the documented order.
+ * The contract, with its test host keys, is
  * tools/testing/pvm/qemu/attestation.md in the pvguest repository.  The
- * store keeps up to eight entries and lives as long as the protected
- * configuration.
+ * store holds max-assoc-secrets association secrets and max-retr-secrets
+ * retrievable ones, keeps their values, and lives as long as the
+ * protected configuration.  Retrieve hands back a plain secret as stored
+ * and a key wrapped with a key of the configuration, as a real
+ * Ultravisor hands back a protected key.
  *
- * Counters: uvc-attest, uvc-secret.
+ * Counters: uvc-attest, uvc-secret, uvc-query-keys.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or (at
  * your option) any later version. See the COPYING file in the top-level
@@ -22,7 +26,9 @@
 #include "pv-tcg.h"
 
 #define UVCB_ATTEST_LEN     0x188
-#define UVCB_SECRET_LEN     0x48    /* Add Secret, List Secrets */
+#define UVCB_SECRET_LEN     0x48    /* Add, List, Retrieve Secret */
+#define UVCB_QUERY_KEYS_LEN 0x200
+#define QUERY_KEYS_HASHES   0x20
 #define UVCB_NODATA_LEN     0x40    /* Lock Secret Store */
 
 /* Retrieve Attestation Measurement control block */
@@ -64,8 +70,12 @@
 #define SECRET_ID           0x08
 #define SECRET_HDR_LEN      0x28
 #define SECRET_ASSOCIATION_LEN 32
-#define SECRET_PLAIN_MAX    256
+#define SECRET_PLAIN_MAX    8192
+#define SECRET_WKVP_LEN     32      /* verification pattern of a wrapped key */
 #define LIST_CB_START       0x1e
+#define RETR_CB_INDEX       0x18
+#define RETR_CB_BUF_SIZE    0x1c
+#define RETR_CB_BUF_ADDR    0x20
 #define LIST_ENTRIES        0x10
 #define LIST_ENTRY_LEN      0x30
 #define LIST_MAX_ENTRIES    ((PV_PAGE_SIZE - LIST_ENTRIES) / LIST_ENTRY_LEN)
@@ -87,13 +97,46 @@
 #define UVC_RC_SECRET_DUPLICATE 0x010d
 #define UVC_RC_ATT_ADD_DATA_LEN 0x010e
 #define UVC_RC_SECRETS_FULL     0x010e
+#define UVC_RC_RETR_ACCESS      0x0102
+#define UVC_RC_RETR_BUF_SMALL   0x0109
+#define UVC_RC_RETR_EMPTY       0x010f
+#define UVC_RC_RETR_INDEX       0x0110
+#define UVC_RC_RETR_NOT_RETR    0x0111
 
-/* The secret store lives as long as the protected configuration. */
+/*
+ * The secret store lives as long as the protected configuration; so does
+ * the key that wraps retrieved keys.
+ */
 void pv_tcg_secrets_clear(S390PVTcgGuest *s)
 {
-    memset(s->secrets, 0, sizeof(s->secrets));
+    unsigned int i;
+
+    for (i = 0; i < s->nr_secrets; i++) {
+        memset(s->secrets[i].value, 0, s->secrets[i].value_len);
+        g_free(s->secrets[i].value);
+    }
+    if (s->secrets) {
+        memset(s->secrets, 0, s->nr_secrets * sizeof(*s->secrets));
+    }
     s->nr_secrets = 0;
+    s->nr_assoc = 0;
     s->secrets_locked = false;
+    qemu_guest_getrandom_nofail(s->wrap_key, sizeof(s->wrap_key));
+}
+
+void pv_tcg_secrets_init(S390PVTcgGuest *s)
+{
+    s->secrets = g_new0(PVSecret, s->max_assoc_secrets + s->max_retr_secrets);
+    pv_tcg_secrets_clear(s);
+}
+
+void pv_tcg_secrets_free(S390PVTcgGuest *s)
+{
+    if (s->secrets) {
+        pv_tcg_secrets_clear(s);
+        g_free(s->secrets);
+        s->secrets = NULL;
+    }
 }
 
 
@@ -107,6 +150,9 @@ void pv_tcg_secrets_clear(S390PVTcgGuest *s)
  */
 const uint8_t pv_tcg_test_phkh[PV_PHKH_LEN] =
     "pvguest emulated UV test hostkey";
+/* Query Ultravisor Keys also names a backup host key (never used) */
+const uint8_t pv_tcg_backup_phkh[PV_PHKH_LEN] =
+    "pvguest emulated UV backup key 1";
 
 /* A request control block (ARCB or add-secret request), read whole. */
 typedef struct PVRcb {
@@ -132,7 +178,8 @@ static void pv_rcb_free(PVRcb *r)
  * address in the home space.  Unlike the UVCB, a bad address is answered
  * with a return code, so nothing is made pending on failure.
  */
-static int pv_arg_read(CPUS390XState *env, uint64_t addr, void *buf, int len)
+static int pv_arg_rw(CPUS390XState *env, uint64_t addr, void *buf, int len,
+                     bool is_write)
 {
     uint64_t mask = env->psw.mask;
     int ret;
@@ -140,7 +187,8 @@ static int pv_arg_read(CPUS390XState *env, uint64_t addr, void *buf, int len)
     if (mask & PSW_MASK_DAT) {
         env->psw.mask = (mask & ~PSW_MASK_ASC) | PSW_ASC_HOME;
     }
-    ret = s390_cpu_virt_mem_rw_noexc(env_archcpu(env), addr, buf, len, false);
+    ret = s390_cpu_virt_mem_rw_noexc(env_archcpu(env), addr, buf, len,
+                                     is_write);
     env->psw.mask = mask;
     return ret;
 }
@@ -158,7 +206,7 @@ static uint16_t pv_rcb_read(CPUS390XState *env, uint64_t addr, bool attest,
     uint64_t want;
 
     memset(r, 0, sizeof(*r));
-    if (pv_arg_read(env, addr, hdr, sizeof(hdr))) {
+    if (pv_arg_rw(env, addr, hdr, sizeof(hdr), false)) {
         return UVC_RC_RCB_ACCESS;
     }
     if (ldl_be_p(hdr + RCB_VERSION) != RCB_VERSION_1) {
@@ -191,7 +239,7 @@ static uint16_t pv_rcb_read(CPUS390XState *env, uint64_t addr, bool attest,
         return UVC_RC_RCB_LENGTH;
     }
     r->buf = g_malloc(r->len);
-    if (pv_arg_read(env, addr, r->buf, r->len)) {
+    if (pv_arg_rw(env, addr, r->buf, r->len, false)) {
         pv_rcb_free(r);
         return UVC_RC_RCB_ACCESS;
     }
@@ -331,24 +379,81 @@ int pv_tcg_uvc_attest(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
     return 0;
 }
 
-static bool pv_secret_ok(uint16_t type, uint32_t len)
+/* Clear length of each key type (4-10, 0x11-0x15), in that order */
+static const uint8_t pv_key_lens[][2] = {
+    { 16 }, { 24 }, { 32 },     /* AES-128, -192, -256 */
+    { 32 }, { 64 },             /* AES-XTS-128, -256: two keys */
+    { 64 }, { 128 },            /* HMAC-SHA-256, -512: the block-size K0 */
+    { 32 }, { 48 }, { 80 },     /* EC P256, P384, P521 (padded) */
+    { 32 }, { 64 },             /* Ed25519, Ed448 (padded) */
+};
+
+/*
+ * Whether a secret of @type and clear length @len is accepted, and how
+ * long it is listed and retrieved (0 if refused): a key as a protected
+ * key, the key wrapped and a verification pattern.
+ */
+static uint32_t pv_secret_len(uint16_t type, uint32_t len)
 {
-    switch (type) {
-    case SECRET_TYPE_ASSOCIATION:
-        return len == SECRET_ASSOCIATION_LEN;
-    case SECRET_TYPE_PLAIN:
-        return len >= 1 && len <= SECRET_PLAIN_MAX;
-    default:
-        return false;
+    unsigned int k;
+
+    if (type == SECRET_TYPE_ASSOCIATION) {
+        return len == SECRET_ASSOCIATION_LEN ? len : 0;
     }
+    if (type == SECRET_TYPE_PLAIN) {
+        return len >= 1 && len <= SECRET_PLAIN_MAX ? len : 0;
+    }
+    if (type >= SECRET_TYPE_AES_128 && type <= SECRET_TYPE_HMAC_512) {
+        k = type - SECRET_TYPE_AES_128;
+    } else if (type >= SECRET_TYPE_EC_P256 && type <= SECRET_TYPE_ED448) {
+        k = type - SECRET_TYPE_EC_P256 + 7;
+    } else {
+        return 0;
+    }
+    return len == pv_key_lens[k][0] ? len + SECRET_WKVP_LEN : 0;
+}
+
+/*
+ * A key as Retrieve hands it back: the clear key XOR a key stream made
+ * from the configuration's wrapping key, then the wrapping key's
+ * verification pattern.  Nothing outside the configuration can undo it;
+ * the same key retrieved twice in one configuration is the same.
+ */
+static void pv_secret_wrap(S390PVTcgGuest *s, const PVSecret *e, uint8_t *out)
+{
+    uint8_t block[32], ctr[4];
+    gsize blen;
+    uint32_t i;
+    GHmac *h;
+
+    for (i = 0; i < e->value_len; i++) {
+        if (i % sizeof(block) == 0) {
+            stl_be_p(ctr, i / sizeof(block));
+            h = g_hmac_new(G_CHECKSUM_SHA256, s->wrap_key,
+                           sizeof(s->wrap_key));
+            g_hmac_update(h, ctr, sizeof(ctr));
+            blen = sizeof(block);
+            g_hmac_get_digest(h, block, &blen);
+            g_hmac_unref(h);
+        }
+        out[i] = e->value[i] ^ block[i % sizeof(block)];
+    }
+    h = g_hmac_new(G_CHECKSUM_SHA256, s->wrap_key, sizeof(s->wrap_key));
+    g_hmac_update(h, (const guchar *)"WKVP", 4);
+    blen = SECRET_WKVP_LEN;
+    g_hmac_get_digest(h, out + e->value_len, &blen);
+    g_hmac_unref(h);
+    memset(block, 0, sizeof(block));
 }
 
 static uint16_t pv_add_secret(S390PVTcgGuest *s, CPUS390XState *env,
                               uint64_t addr)
 {
     const uint8_t *ea;
-    uint32_t len, i;
+    uint32_t len, listed, i;
     uint16_t type, rc;
+    PVSecret *e;
+    bool assoc;
     PVRcb r;
 
     if (s->secrets_locked) {
@@ -369,7 +474,8 @@ static uint16_t pv_add_secret(S390PVTcgGuest *s, CPUS390XState *env,
         rc = UVC_RC_RCB_SEA;
         goto out;
     }
-    if (!pv_secret_ok(type, len)) {
+    listed = pv_secret_len(type, len);
+    if (!listed) {
         rc = UVC_RC_SECRET_TYPE;
         goto out;
     }
@@ -379,15 +485,19 @@ static uint16_t pv_add_secret(S390PVTcgGuest *s, CPUS390XState *env,
             goto out;
         }
     }
-    if (s->nr_secrets == PV_MAX_SECRETS) {
+    assoc = type == SECRET_TYPE_ASSOCIATION;
+    if (assoc ? s->nr_assoc >= s->max_assoc_secrets
+              : s->nr_secrets - s->nr_assoc >= s->max_retr_secrets) {
         rc = UVC_RC_SECRETS_FULL;
         goto out;
     }
-    /* the value itself is never asked for again: keep the entry only */
-    s->secrets[s->nr_secrets].type = type;
-    s->secrets[s->nr_secrets].len = len;
-    memcpy(s->secrets[s->nr_secrets].id, ea + SECRET_ID, PV_SECRET_ID_LEN);
-    s->nr_secrets++;
+    e = &s->secrets[s->nr_secrets++];
+    e->type = type;
+    e->len = listed;
+    memcpy(e->id, ea + SECRET_ID, PV_SECRET_ID_LEN);
+    e->value = g_memdup2(ea + SECRET_HDR_LEN, len);
+    e->value_len = len;
+    s->nr_assoc += assoc;
 out:
     pv_rcb_free(&r);
     return rc;
@@ -416,6 +526,67 @@ static uint16_t pv_list_secrets(S390PVTcgGuest *s, CPUS390XState *env,
     return i < s->nr_secrets ? UVC_RC_MORE_DATA : UVC_RC_EXECUTED;
 }
 
+static uint16_t pv_retrieve_secret(S390PVTcgGuest *s, CPUS390XState *env,
+                                   const uint8_t *cb)
+{
+    uint16_t idx = lduw_be_p(cb + RETR_CB_INDEX);
+    g_autofree uint8_t *out = NULL;
+    const PVSecret *e;
+    uint16_t rc = UVC_RC_EXECUTED;
+
+    if (!s->nr_secrets) {
+        return UVC_RC_RETR_EMPTY;
+    }
+    if (idx >= s->nr_secrets) {
+        return UVC_RC_RETR_INDEX;
+    }
+    e = &s->secrets[idx];
+    if (e->type == SECRET_TYPE_ASSOCIATION) {
+        return UVC_RC_RETR_NOT_RETR;
+    }
+    if (ldl_be_p(cb + RETR_CB_BUF_SIZE) < e->len) {
+        return UVC_RC_RETR_BUF_SMALL;
+    }
+    out = g_malloc(e->len);
+    if (e->type == SECRET_TYPE_PLAIN) {
+        memcpy(out, e->value, e->len);
+    } else {
+        pv_secret_wrap(s, e, out);
+    }
+    /* unlike the UVCB, an output area it cannot write is a return code */
+    if (pv_arg_rw(env, ldq_be_p(cb + RETR_CB_BUF_ADDR), out, e->len, true)) {
+        rc = UVC_RC_RETR_ACCESS;
+    }
+    memset(out, 0, e->len);
+    return rc;
+}
+
+int pv_tcg_uvc_query_keys(S390PVTcgGuest *s, CPUS390XState *env,
+                          uint64_t addr, uint16_t len, uint16_t *rc,
+                          uintptr_t ra)
+{
+    uint8_t cb[UVCB_QUERY_KEYS_LEN] = {};
+
+    s->cnt.uvc_query_keys++;
+    if (!(pv_tcg_installed_calls(s) & uv_call_bit(UV_BIT_QUERY_KEYS))) {
+        *rc = UVC_RC_INV_CMD;
+        return 1;
+    }
+    if (len != UVCB_QUERY_KEYS_LEN) {
+        *rc = UVC_RC_INV_LEN;
+        return 1;
+    }
+    memcpy(cb + QUERY_KEYS_HASHES, pv_tcg_test_phkh, PV_PHKH_LEN);
+    memcpy(cb + QUERY_KEYS_HASHES + PV_PHKH_LEN, pv_tcg_backup_phkh,
+           PV_PHKH_LEN);
+    if (pv_tcg_uvcb_rw(env, addr + QUERY_KEYS_HASHES, cb + QUERY_KEYS_HASHES,
+                       UVCB_QUERY_KEYS_LEN - QUERY_KEYS_HASHES, true)) {
+        s390_cpu_virt_mem_handle_exc(env_archcpu(env), ra);
+    }
+    *rc = UVC_RC_EXECUTED;
+    return 0;
+}
+
 int pv_tcg_uvc_secret(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
                       uint16_t cmd, uint16_t len, uint16_t *rc, uintptr_t ra)
 {
@@ -431,6 +602,10 @@ int pv_tcg_uvc_secret(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
         break;
     case UVC_CMD_LIST_SECRETS:
         bit = UV_BIT_LIST_SECRETS;
+        want_len = UVCB_SECRET_LEN;
+        break;
+    case UVC_CMD_RETR_SECRET:
+        bit = UV_BIT_RETR_SECRET;
         want_len = UVCB_SECRET_LEN;
         break;
     default:
@@ -456,6 +631,9 @@ int pv_tcg_uvc_secret(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
     case UVC_CMD_LIST_SECRETS:
         *rc = pv_list_secrets(s, env, ldq_be_p(cb + SECRET_CB_ADDR),
                               lduw_be_p(cb + LIST_CB_START), ra);
+        break;
+    case UVC_CMD_RETR_SECRET:
+        *rc = pv_retrieve_secret(s, env, cb);
         break;
     default:
         if (s->secrets_locked) {

@@ -4,8 +4,8 @@
  * The UVC instruction (0xB9A4) is decoded in target/s390x/tcg, which
  * checks privilege, the unused fields and the alignment of the control
  * block, and then calls s390_pv_tcg_uvc().  Query lists Query, Set and
- * Remove Shared Access (only Query outside protected mode), attestation
- * and the secret store, with rc 5 below 0xa8 bytes and rc 0x100 (cc 1)
+ * Remove Shared Access (only Query outside protected mode), attestation,
+ * the secret store and Query Ultravisor Keys, with rc 5 below 0xa8 bytes and rc 0x100 (cc 1)
  * for a block shorter than the full length (query-len, 0x120 by default;
  * a newer Ultravisor's block is longer).  Every command the model does not
  * know answers rc 2.  STFLE shows facility 161 (unpack) with the model;
@@ -34,7 +34,8 @@
 #define QUI_SUPP_SECRET_VER     0xf8
 #define QUI_SUPP_SECRET_PCF     0x100
 #define QUI_SUPP_SECRET_TYPES   0x108
-#define QUI_MAX_SECRETS         0x110
+#define QUI_MAX_ASSOC_SECRETS   0x110
+#define QUI_MAX_RETR_SECRETS    0x112
 
 /* STFLE facility numbers the model changes. */
 #define FAC_UV_CALL     158
@@ -110,6 +111,12 @@ uint64_t pv_tcg_installed_calls(S390PVTcgGuest *s)
             calls |= uv_call_bit(UV_BIT_ADD_SECRET) |
                      uv_call_bit(UV_BIT_LIST_SECRETS) |
                      uv_call_bit(UV_BIT_LOCK_SECRETS);
+            if (!s->query_drop_retrieve) {
+                calls |= uv_call_bit(UV_BIT_RETR_SECRET);
+            }
+        }
+        if (!s->query_drop_keys) {
+            calls |= uv_call_bit(UV_BIT_QUERY_KEYS);
         }
     }
     return calls;
@@ -131,6 +138,21 @@ int pv_tcg_uvcb_rw(CPUS390XState *env, uint64_t addr, void *buf, int len,
     ret = s390_cpu_virt_mem_rw(env_archcpu(env), addr, 0, buf, len, is_write);
     env->psw.mask = mask;
     return ret;
+}
+
+/* Secret types Add Secret accepts, MSB0: 2-10 and 0x11-0x15 */
+static uint64_t pv_supported_secret_types(void)
+{
+    uint64_t types = 0;
+    unsigned int t;
+
+    for (t = SECRET_TYPE_ASSOCIATION; t <= SECRET_TYPE_HMAC_512; t++) {
+        types |= 1ULL << (63 - t);
+    }
+    for (t = SECRET_TYPE_EC_P256; t <= SECRET_TYPE_ED448; t++) {
+        types |= 1ULL << (63 - t);
+    }
+    return types;
 }
 
 static int pv_uvc_query(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
@@ -155,10 +177,9 @@ static int pv_uvc_query(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
         stq_be_p(qui + QUI_SUPP_ATT_PFLAGS, PAF_SUPPORTED);
         stq_be_p(qui + QUI_SUPP_SECRET_VER, 1ULL << 63);
         stq_be_p(qui + QUI_SUPP_SECRET_PCF, 0);
-        stq_be_p(qui + QUI_SUPP_SECRET_TYPES,
-                 1ULL << (63 - SECRET_TYPE_ASSOCIATION) |
-                 1ULL << (63 - SECRET_TYPE_PLAIN));
-        stw_be_p(qui + QUI_MAX_SECRETS, PV_MAX_SECRETS);
+        stq_be_p(qui + QUI_SUPP_SECRET_TYPES, pv_supported_secret_types());
+        stw_be_p(qui + QUI_MAX_ASSOC_SECRETS, s->max_assoc_secrets);
+        stw_be_p(qui + QUI_MAX_RETR_SECRETS, s->max_retr_secrets);
     }
 
     copy = MIN(len, s->query_len) - UVCB_HDR_LEN;
@@ -206,7 +227,11 @@ int s390_pv_tcg_uvc(CPUS390XState *env, uint64_t uvcb, uintptr_t ra)
     case UVC_CMD_ADD_SECRET:
     case UVC_CMD_LIST_SECRETS:
     case UVC_CMD_LOCK_SECRETS:
+    case UVC_CMD_RETR_SECRET:
         cc = pv_tcg_uvc_secret(s, env, uvcb, cmd, len, &rc, ra);
+        break;
+    case UVC_CMD_QUERY_KEYS:
+        cc = pv_tcg_uvc_query_keys(s, env, uvcb, len, &rc, ra);
         break;
     default:
         s->cnt.uvc_other++;

@@ -27,12 +27,14 @@
 
 /* Ultravisor call command codes and response codes the model knows. */
 #define UVC_CMD_QUI                 0x0001
+#define UVC_CMD_QUERY_KEYS          0x0002
 #define UVC_CMD_SET_SHARED_ACCESS   0x1000
 #define UVC_CMD_REMOVE_SHARED_ACCESS 0x1001
 #define UVC_CMD_RETR_ATTEST         0x1020
 #define UVC_CMD_ADD_SECRET          0x1031
 #define UVC_CMD_LIST_SECRETS        0x1033
 #define UVC_CMD_LOCK_SECRETS        0x1034
+#define UVC_CMD_RETR_SECRET         0x1035
 
 #define UVC_RC_EXECUTED     0x0001
 #define UVC_RC_INV_CMD      0x0002
