@@ -36,7 +36,8 @@ static void uv_query_record(const struct uv_cb_qui *qui, struct uv_info *info)
 	info->supp_add_secret_req_ver = qui->supp_add_secret_req_ver;
 	info->supp_add_secret_pcf = qui->supp_add_secret_pcf;
 	info->supp_secret_types = qui->supp_secret_types;
-	info->max_secrets = qui->max_secrets;
+	info->max_assoc_secrets = qui->max_assoc_secrets;
+	info->max_retr_secrets = qui->max_retr_secrets;
 }
 
 /**

@@ -23,7 +23,8 @@ static void guest_answer(struct uv_cb_qui *qui)
 	qui->max_guest_cpu_id = 247;
 	qui->max_guest_stor_addr = 0x3fffffff;
 	qui->supp_att_req_hdr_ver = 0x8000000000000000ULL;
-	qui->max_secrets = 8;
+	qui->max_assoc_secrets = 8;
+	qui->max_retr_secrets = 120;
 }
 
 static void query_full_block(struct kunit *test)
@@ -38,7 +39,8 @@ static void query_full_block(struct kunit *test)
 	/* the limit is page aligned upwards */
 	KUNIT_EXPECT_EQ(test, info.max_sec_stor_addr, 0x40000000UL);
 	KUNIT_EXPECT_EQ(test, info.supp_att_req_hdr_ver, 0x8000000000000000UL);
-	KUNIT_EXPECT_EQ(test, info.max_secrets, 8);
+	KUNIT_EXPECT_EQ(test, info.max_assoc_secrets, 8);
+	KUNIT_EXPECT_EQ(test, info.max_retr_secrets, 120);
 }
 
 static void query_more_data(struct kunit *test)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Ultravisor calls through /dev/uv: device information, Retrieve
- * Attestation Measurement, Add Secret, List Secrets and Lock Secret Store,
+ * Attestation Measurement, Add Secret, List Secrets, Lock Secret Store and
+ * Retrieve Secret, and the host-key hashes in /sys/firmware/uv/keys/,
  * checked against the emulated Ultravisor that tests protected guests
  * under QEMU TCG.
  *
@@ -11,12 +12,16 @@
  * clear, so this test can build requests that the Ultravisor accepts. A
  * measurement is HMAC-SHA512, keyed with the request's measurement key,
  * over the configuration UID, the user data and the additional data. The
- * secret store holds at most eight secrets.
+ * secret store holds PV_GUEST_SECRETS=assoc,retr association and
+ * retrievable secrets (default 8,120); Retrieve Secret hands back a plain
+ * secret as stored and a key wrapped, followed by a 32-byte verification
+ * pattern. Query Ultravisor Keys names TEST_PHKH and BACKUP_PHKH.
  *
  * PV_GUEST_FACILITIES=hex is the first word of the installed-calls list the
  * Ultravisor advertises; the test environment sets it from the kernel
  * command line. MSB0 bits 28 to 31 are Retrieve Attestation Measurement,
- * Add Secret, List Secrets and Lock Secret Store. A call that is not
+ * Add Secret, List Secrets and Lock Secret Store, 33 Retrieve Secret and
+ * 34 Query Ultravisor Keys. A call that is not
  * installed must answer rc 0x0002. The variable also tells that the
  * Ultravisor is the emulated one: without it, the tests that need the
  * calls to work skip.
@@ -44,11 +49,14 @@
 #include <sys/ioctl.h>
 #include <linux/types.h>
 
+#include <asm/pkey.h>
 #include <asm/uvdevice.h>
 
 #include "../../../kselftest_harness.h"
 
 #define UV_PATH			"/dev/uv"
+#define PKEY_PATH		"/dev/pkey"
+#define PKEY_KEY_ID		"uvdevice selftest: pkey key"
 #define PV_GUEST_FLAG		"/sys/firmware/uv/prot_virt_guest"
 
 /* installed-calls bits, MSB0 numbering in the first word */
@@ -56,6 +64,8 @@
 #define BIT_ADD_SECRET		29
 #define BIT_LIST_SECRETS	30
 #define BIT_LOCK_SECRETS	31
+#define BIT_RETR_SECRET		33
+#define BIT_QUERY_KEYS		34
 
 /* Ultravisor return codes */
 #define UVRC_OK			0x0001
@@ -74,6 +84,11 @@
 #define UVRC_DUPLICATE		0x010d	/* add secret */
 #define UVRC_ADD_DATA_LEN	0x010e	/* attestation */
 #define UVRC_STORE_FULL		0x010e	/* add secret */
+#define UVRC_MORE_DATA		0x0100	/* list secrets */
+#define UVRC_BUF_SMALL		0x0109	/* retrieve secret */
+#define UVRC_STORE_EMPTY	0x010f	/* retrieve secret */
+#define UVRC_BAD_INDEX		0x0110	/* retrieve secret */
+#define UVRC_NOT_RETRIEVABLE	0x0111	/* retrieve secret */
 
 /*
  * Requests (ARCB and add-secret request): a 0xe0-byte header, key slots,
@@ -85,7 +100,7 @@
 #define REQ_MAX_LEN		0x100000
 #define KEY_SLOT_LEN		80
 #define TAG_LEN			16
-#define REQ_BUF_LEN		0x800
+#define REQ_BUF_LEN		0x2400
 #define OFF_VERSION		0x08
 #define OFF_LENGTH		0x0c
 #define OFF_IV			0x10
@@ -99,6 +114,10 @@
 #define TEST_PHKH		"pvguest emulated UV test hostkey"
 #define PHKH_LEN		32
 static_assert(sizeof(TEST_PHKH) == PHKH_LEN + 1, "the test PHKH has 32 bytes");
+#define BACKUP_PHKH		"pvguest emulated UV backup key 1"
+static_assert(sizeof(BACKUP_PHKH) == PHKH_LEN + 1, "the backup PHKH has 32 bytes");
+#define KEYS_DIR		"/sys/firmware/uv/keys"
+#define QUERY_DIR		"/sys/firmware/uv/query"
 
 /* attestation */
 #define ALG_HMAC_SHA512		1
@@ -114,13 +133,21 @@ static_assert(sizeof(TEST_PHKH) == PHKH_LEN + 1, "the test PHKH has 32 bytes");
 /* secrets */
 #define SECRET_ASSOCIATION	2
 #define SECRET_PLAIN		3
+#define SECRET_AES_128		4
+#define SECRET_AES_256		6
+#define SECRET_EC_P521		0x13
 #define SECRET_HDR_LEN		0x28
 #define SECRET_ID_LEN		32
 #define ASSOCIATION_LEN		32
-#define PLAIN_MAX_LEN		256
-#define MAX_SECRETS		8
+#define PLAIN_MAX_LEN		8192
+#define WKVP_LEN		32	/* after a retrieved (wrapped) key */
+#define SECRET_TYPES		0x3fe07c0000000000ULL	/* 2-10, 0x11-0x15 */
+#define DEFAULT_ASSOC		8
+#define DEFAULT_RETR		120
 #define LIST_HDR_LEN		0x10
 #define LIST_ENTRY_LEN		0x30
+#define LIST_PAGE_ENTRIES	85
+#define LIST_BUF_LEN		0x8000	/* what zkey passes: 680 entries */
 
 static void put_be16(__u8 *p, __u16 v)
 {
@@ -325,6 +352,7 @@ struct uvt {
 	bool protected;		/* prot_virt_guest is 1 */
 	bool have_facilities;	/* PV_GUEST_FACILITIES is set */
 	__u64 facilities;
+	unsigned int max_assoc, max_retr;	/* PV_GUEST_SECRETS */
 };
 
 static bool call_listed(__u64 word, int bit)
@@ -575,6 +603,30 @@ static __u16 list_secrets(struct __test_metadata *_metadata, int fd, __u8 *page)
 	return uv_ioctl(_metadata, fd, UVIO_IOCTL_LIST_SECRETS, page, UVIO_LIST_SECRETS_LEN);
 }
 
+/* List into a buffer of @len bytes: the ioctl's return, errno in *err */
+static int list_secrets_len(int fd, __u8 *buf, __u32 len, __u16 *rc, int *err)
+{
+	struct uvio_ioctl_cb cb = {
+		.argument_addr = (__u64)(unsigned long)buf,
+		.argument_len = len,
+	};
+	int ret;
+
+	memset(buf, 0xff, len);
+	errno = 0;
+	ret = ioctl(fd, UVIO_IOCTL_LIST_SECRETS, &cb);
+	*err = errno;
+	*rc = cb.uv_rc;
+	return ret;
+}
+
+static __u16 retr_secret(struct __test_metadata *_metadata, int fd, __u16 idx, __u8 *buf,
+			 __u32 len)
+{
+	put_be16(buf, idx);
+	return uv_ioctl(_metadata, fd, UVIO_IOCTL_RETR_SECRET, buf, len);
+}
+
 static __u16 lock_secrets(struct __test_metadata *_metadata, int fd)
 {
 	return uv_ioctl(_metadata, fd, UVIO_IOCTL_LOCK_SECRETS, NULL, 0);
@@ -585,48 +637,79 @@ static const __u8 *list_entry(const __u8 *page, int i)
 	return page + LIST_HDR_LEN + LIST_ENTRY_LEN * i;
 }
 
-/*
- * List the secrets into @page and check the format: everything fits one
- * page, entry i has index i, types and lengths are ones the store accepts,
- * IDs are unique, reserved bytes and the rest of the page are zero.
- * Returns the number of secrets.
- */
-static int list_checked(struct __test_metadata *_metadata, int fd, __u8 *page)
+/* Listed (retrievable) length of a key of @type, 0 for other types */
+static __u32 key_len(__u16 type)
 {
-	const __u8 *e, *f;
-	int n, i, j;
-	__u16 type;
-	__u32 len;
+	static const __u8 clear[] = {
+		[4] = 16, [5] = 24, [6] = 32, [7] = 32, [8] = 64, [9] = 64, [10] = 128,
+		[0x11] = 32, [0x12] = 48, [0x13] = 80, [0x14] = 32, [0x15] = 64,
+	};
 
-	ASSERT_EQ(UVRC_OK, list_secrets(_metadata, fd, page));
-	n = get_be16(page);
-	ASSERT_EQ(n, get_be16(page + 2)) TH_LOG("entries in the page and secrets stored differ");
-	ASSERT_GE(MAX_SECRETS, n);
-	EXPECT_EQ(0, get_be16(page + 4)) TH_LOG("next index is not 0");
-	EXPECT_TRUE(all_zero(page + 6, LIST_HDR_LEN - 6)) TH_LOG("reserved header bytes");
+	return type < sizeof(clear) && clear[type] ? clear[type] + WKVP_LEN : 0;
+}
+
+/*
+ * List every secret into @list (LIST_BUF_LEN bytes) and check the format:
+ * the whole store in one list, entry i has index i, types and lengths are
+ * ones the store accepts, IDs are unique, reserved bytes and the rest of
+ * the buffer are zero. Returns the number of secrets. Like pvsecret, it
+ * falls back to one page where the kernel refuses a longer list (before
+ * Linux 6.13): then a store of more than 85 secrets cannot be listed.
+ */
+static int list_checked(struct __test_metadata *_metadata, int fd, __u8 *list)
+{
+	__u32 size = LIST_BUF_LEN, len;
+	const __u8 *e, *f;
+	int n, i, j, err;
+	__u16 type, rc;
+
+	if (list_secrets_len(fd, list, size, &rc, &err) && err == EINVAL) {
+		size = UVIO_LIST_SECRETS_LEN;
+		list_secrets_len(fd, list, size, &rc, &err);
+	}
+	ASSERT_EQ(0, err) TH_LOG("a %u-byte list: %s", size, strerror(err));
+	ASSERT_EQ(UVRC_OK, rc) TH_LOG("the store does not fit a %u-byte list%s", size,
+				      size == LIST_BUF_LEN ? "" :
+				      " (this kernel lists one page only)");
+	n = get_be16(list);
+	ASSERT_EQ(n, get_be16(list + 2)) TH_LOG("entries listed and secrets stored differ");
+	EXPECT_EQ(0, get_be16(list + 4)) TH_LOG("next index is not 0");
+	EXPECT_TRUE(all_zero(list + 6, LIST_HDR_LEN - 6)) TH_LOG("reserved header bytes");
 	for (i = 0; i < n; i++) {
-		e = list_entry(page, i);
+		e = list_entry(list, i);
 		type = get_be16(e + 2);
 		len = get_be32(e + 4);
 		EXPECT_EQ(i, get_be16(e)) TH_LOG("entry %d has index %d", i, get_be16(e));
 		if (type == SECRET_ASSOCIATION) {
 			EXPECT_EQ(ASSOCIATION_LEN, len);
-		} else {
-			EXPECT_EQ(SECRET_PLAIN, type) TH_LOG("entry %d has type %d", i, type);
+		} else if (type == SECRET_PLAIN) {
 			EXPECT_LE(1, len);
 			EXPECT_GE(PLAIN_MAX_LEN, len);
+		} else {
+			EXPECT_NE(0, key_len(type)) TH_LOG("entry %d has type %d", i, type);
+			EXPECT_EQ(key_len(type), len) TH_LOG("entry %d: length %u", i, len);
 		}
 		EXPECT_TRUE(all_zero(e + 8, 8)) TH_LOG("entry %d: reserved bytes", i);
 		for (j = 0; j < i; j++) {
-			f = list_entry(page, j);
+			f = list_entry(list, j);
 			EXPECT_NE(0, memcmp(e + 16, f + 16, SECRET_ID_LEN))
 				TH_LOG("entries %d and %d have the same ID", j, i);
 		}
 	}
-	e = list_entry(page, n);
-	EXPECT_TRUE(all_zero(e, page + UVIO_LIST_SECRETS_LEN - e))
-		TH_LOG("page not zero after the last entry");
+	e = list_entry(list, n);
+	EXPECT_TRUE(all_zero(e, list + size - e))
+		TH_LOG("list not zero after the last entry");
 	return n;
+}
+
+/* Association secrets among the @n entries of @list */
+static int list_count_assoc(const __u8 *list, int n)
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += get_be16(list_entry(list, i) + 2) == SECRET_ASSOCIATION;
+	return k;
 }
 
 /* Position of the secret with ID @id in a listed page, or -1 */
@@ -645,7 +728,7 @@ static int list_find(const __u8 *page, const char *id)
 /* Add a secret that must be stored and listed with its type and length */
 static void secret_added(struct __test_metadata *_metadata, int fd, struct req *r)
 {
-	__u8 page[UVIO_LIST_SECRETS_LEN];
+	static __u8 page[LIST_BUF_LEN];
 	const char *id = (const char *)r->buf + r->enc + 8;
 	__u16 type = get_be16(r->buf + r->enc);
 	__u32 len = get_be32(r->buf + r->enc + 4);
@@ -653,20 +736,20 @@ static void secret_added(struct __test_metadata *_metadata, int fd, struct req *
 
 	n = list_checked(_metadata, fd, page);
 	ASSERT_EQ(-1, list_find(page, id)) TH_LOG("%.32s already stored", id);
-	ASSERT_GT(MAX_SECRETS, n) TH_LOG("the store is full; run the suite once per boot");
-	ASSERT_EQ(UVRC_OK, add_secret(_metadata, fd, r));
+	ASSERT_EQ(UVRC_OK, add_secret(_metadata, fd, r))
+		TH_LOG("%.32s: refused (a full store? run the suite once per boot)", id);
 	ASSERT_EQ(n + 1, list_checked(_metadata, fd, page));
 	i = list_find(page, id);
 	ASSERT_LE(0, i) TH_LOG("%.32s not listed", id);
 	EXPECT_EQ(type, get_be16(list_entry(page, i) + 2));
-	EXPECT_EQ(len, get_be32(list_entry(page, i) + 4));
+	EXPECT_EQ(key_len(type) ? key_len(type) : len, get_be32(list_entry(page, i) + 4));
 }
 
 /* An add the Ultravisor must refuse with @rc, storing nothing */
 static void secret_refused(struct __test_metadata *_metadata, int fd, struct req *r,
 			   __u16 rc, const char *what)
 {
-	__u8 page[UVIO_LIST_SECRETS_LEN];
+	static __u8 page[LIST_BUF_LEN];
 	int n = list_checked(_metadata, fd, page);
 	__u16 got = add_secret(_metadata, fd, r);
 
@@ -778,6 +861,12 @@ FIXTURE_SETUP(uvc)
 		ASSERT_TRUE(!errno && !*end) TH_LOG("PV_GUEST_FACILITIES=%s is no hex word", env);
 		t->have_facilities = true;
 	}
+	t->max_assoc = DEFAULT_ASSOC;
+	t->max_retr = DEFAULT_RETR;
+	env = getenv("PV_GUEST_SECRETS");
+	if (env && *env)
+		ASSERT_EQ(2, sscanf(env, "%u,%u", &t->max_assoc, &t->max_retr))
+			TH_LOG("PV_GUEST_SECRETS=%s is not ASSOC,RETR", env);
 }
 
 FIXTURE_TEARDOWN(uvc)
@@ -808,6 +897,7 @@ TEST_F(uvc, uvdev_info_matches_ultravisor)
 		[UVIO_IOCTL_ADD_SECRET_NR] = BIT_ADD_SECRET,
 		[UVIO_IOCTL_LIST_SECRETS_NR] = BIT_LIST_SECRETS,
 		[UVIO_IOCTL_LOCK_SECRETS_NR] = BIT_LOCK_SECRETS,
+		[UVIO_IOCTL_RETR_SECRET_NR] = BIT_RETR_SECRET,
 	};
 	struct uvio_uvdev_info info;
 	__u64 expect = 0;
@@ -821,6 +911,92 @@ TEST_F(uvc, uvdev_info_matches_ultravisor)
 	uvdev_info(_metadata, self->t.fd, &info);
 	EXPECT_EQ(expect, info.supp_uv_cmds)
 		TH_LOG("the Ultravisor lists %016llx", (unsigned long long)self->t.facilities);
+}
+
+/* Read a sysfs file of at most @len - 1 bytes; -1 if it cannot be read */
+static int read_sysfs(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+static void hex_line(char *out, const char *bytes)
+{
+	int i;
+
+	for (i = 0; i < PHKH_LEN; i++)
+		sprintf(out + 2 * i, "%02x", (unsigned char)bytes[i]);
+	out[2 * PHKH_LEN] = '\n';
+	out[2 * PHKH_LEN + 1] = '\0';
+}
+
+/* /sys/firmware/uv/keys/ names the Ultravisor's host keys, where it has the call */
+TEST_F(uvc, query_keys_sysfs)
+{
+	char buf[16 * 66], want[2 * PHKH_LEN + 2], zero[2 * PHKH_LEN + 2];
+	int i;
+
+	if (!self->t.protected)
+		SKIP(return, "not a protected guest");
+	if (!self->t.have_facilities)
+		SKIP(return, "PV_GUEST_FACILITIES is not set");
+	if (!call_listed(self->t.facilities, BIT_QUERY_KEYS)) {
+		EXPECT_EQ(-1, access(KEYS_DIR, F_OK)) TH_LOG(KEYS_DIR " without the call");
+		return;
+	}
+	ASSERT_EQ(2 * PHKH_LEN + 1, read_sysfs(KEYS_DIR "/host_key", buf, sizeof(buf)))
+		TH_LOG("no " KEYS_DIR "/host_key (a kernel before 6.13 has no keys/)");
+	hex_line(want, TEST_PHKH);
+	EXPECT_STREQ(want, buf);
+	ASSERT_EQ(2 * PHKH_LEN + 1, read_sysfs(KEYS_DIR "/backup_host_key", buf, sizeof(buf)));
+	hex_line(want, BACKUP_PHKH);
+	EXPECT_STREQ(want, buf);
+	ASSERT_EQ(15 * (2 * PHKH_LEN + 1), read_sysfs(KEYS_DIR "/all", buf, sizeof(buf)));
+	hex_line(want, TEST_PHKH);
+	EXPECT_EQ(0, strncmp(buf, want, 2 * PHKH_LEN + 1));
+	hex_line(want, BACKUP_PHKH);
+	EXPECT_EQ(0, strncmp(buf + 2 * PHKH_LEN + 1, want, 2 * PHKH_LEN + 1));
+	memset(zero, '0', 2 * PHKH_LEN);
+	zero[2 * PHKH_LEN] = '\n';
+	for (i = 2; i < 15; i++)
+		EXPECT_EQ(0, strncmp(buf + i * (2 * PHKH_LEN + 1), zero, 2 * PHKH_LEN + 1))
+			TH_LOG("hash %d is not zero", i);
+}
+
+static long long read_sysfs_num(const char *path, int base)
+{
+	char buf[32], *end;
+	long long v;
+
+	if (read_sysfs(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	v = strtoll(buf, &end, base);
+	return *end == '\n' && end[1] == '\0' ? v : -2;
+}
+
+/* The store limits and secret types the Query reports, as the Ultravisor has them */
+TEST_F(uvc, query_secret_store)
+{
+	if (!secrets_ready(_metadata, &self->t))
+		return;
+	EXPECT_EQ(self->t.max_assoc, read_sysfs_num(QUERY_DIR "/max_assoc_secrets", 10))
+		TH_LOG("query/max_assoc_secrets (new in 6.13)");
+	EXPECT_EQ(self->t.max_retr, read_sysfs_num(QUERY_DIR "/max_retr_secrets", 10))
+		TH_LOG("query/max_retr_secrets (new in 6.13)");
+	EXPECT_EQ(self->t.max_assoc + self->t.max_retr,
+		  read_sysfs_num(QUERY_DIR "/max_secrets", 10))
+		TH_LOG("query/max_secrets is the sum of both limits");
+	EXPECT_EQ(SECRET_TYPES, (unsigned long long)read_sysfs_num(QUERY_DIR
+								  "/supp_secret_types", 16));
 }
 
 /*
@@ -1313,7 +1489,7 @@ TEST_F(uvc, att_check_order)
  */
 TEST_F(uvc, secret_list_format)
 {
-	__u8 page[UVIO_LIST_SECRETS_LEN];
+	static __u8 page[LIST_BUF_LEN];
 
 	if (!secrets_ready(_metadata, &self->t))
 		return;
@@ -1338,7 +1514,7 @@ TEST_F(uvc, secret_add_plain_sizes)
 		return;
 	secret_init(&r, SECRET_PLAIN, 1, "uvdevice selftest: plain 1");
 	secret_added(_metadata, self->t.fd, &r);
-	secret_init(&r, SECRET_PLAIN, PLAIN_MAX_LEN, "uvdevice selftest: plain 256");
+	secret_init(&r, SECRET_PLAIN, PLAIN_MAX_LEN, "uvdevice selftest: plain 8192");
 	secret_added(_metadata, self->t.fd, &r);
 }
 
@@ -1480,8 +1656,10 @@ TEST_F(uvc, secret_bad_type)
 	} cases[] = {
 		{ 0, 16 },
 		{ 1, 16 },			/* null */
-		{ 4, 16 },			/* AES-128 */
-		{ 0x11, 32 },			/* ECDSA P-256 */
+		{ 4, 17 },			/* AES-128 */
+		{ 0x0b, 16 },			/* reserved */
+		{ 0x11, 33 },			/* ECDSA P-256 */
+		{ 0x16, 32 },			/* Update CCK, not offered */
 		{ SECRET_ASSOCIATION, 16 },
 		{ SECRET_ASSOCIATION, ASSOCIATION_LEN + 1 },
 		{ SECRET_PLAIN, 0 },
@@ -1548,32 +1726,305 @@ TEST_F(uvc, secret_check_order)
 	secret_refused(_metadata, self->t.fd, &r, UVRC_SECRET_TYPE, "type before duplicate ID");
 }
 
-/* Fill the store to its limit: duplicate IDs are still found first */
+/*
+ * Retrieve Secret. Whether the call is there: SKIP when that is not known,
+ * check "not installed" and return false when it is not.
+ */
+static bool retr_ready(struct __test_metadata *_metadata, const struct uvt *t)
+{
+	__u8 buf[16];
+	int installed;
+
+	if (!secrets_ready(_metadata, t))
+		return false;
+	installed = calls_installed(_metadata, t, BIT_RETR_SECRET, BIT_RETR_SECRET);
+	if (installed < 0)
+		return false;
+	if (installed)
+		return true;
+	EXPECT_EQ(UVRC_NOT_INSTALLED, retr_secret(_metadata, t->fd, 0, buf, sizeof(buf)));
+	return false;
+}
+
+/* Add a secret and return its index in the store */
+static int secret_stored_at(struct __test_metadata *_metadata, int fd, struct req *r)
+{
+	static __u8 list[LIST_BUF_LEN];
+
+	secret_added(_metadata, fd, r);
+	list_checked(_metadata, fd, list);
+	return list_find(list, (const char *)r->buf + r->enc + 8);
+}
+
+/* A plain secret comes back exactly as it was added, of any size */
+TEST_F(uvc, secret_retrieve_plain)
+{
+	static const __u32 sizes[] = { 1, 100, PLAIN_MAX_LEN };
+	static __u8 buf[UVIO_RETR_SECRET_MAX_LEN], want[PLAIN_MAX_LEN];
+	unsigned int i;
+	char id[SECRET_ID_LEN + 1];
+	struct req r;
+	__u32 len;
+	int idx;
+
+	if (!retr_ready(_metadata, &self->t))
+		return;
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		snprintf(id, sizeof(id), "uvdevice selftest: retrieve %u", sizes[i]);
+		secret_init(&r, SECRET_PLAIN, sizes[i], id);
+		idx = secret_stored_at(_metadata, self->t.fd, &r);
+		ASSERT_LE(0, idx);
+		fill_pattern(want, sizes[i], SECRET_PLAIN);
+		/* the buffer holds the index first: at least two bytes */
+		len = sizes[i] < 2 ? 2 : sizes[i];
+		memset(buf, 0xaa, sizeof(buf));
+		ASSERT_EQ(UVRC_OK, retr_secret(_metadata, self->t.fd, idx, buf, len));
+		EXPECT_EQ(0, memcmp(buf, want, sizes[i])) TH_LOG("%u bytes differ", sizes[i]);
+		EXPECT_TRUE(all_zero(buf + sizes[i], len - sizes[i]));
+		/* a larger buffer: the secret, then zeros */
+		if (sizes[i] < sizeof(buf)) {
+			memset(buf, 0xaa, sizeof(buf));
+			ASSERT_EQ(UVRC_OK,
+				  retr_secret(_metadata, self->t.fd, idx, buf, sizeof(buf)));
+			EXPECT_EQ(0, memcmp(buf, want, sizes[i]));
+			EXPECT_TRUE(all_zero(buf + sizes[i], sizeof(buf) - sizes[i]))
+				TH_LOG("bytes after a %u-byte secret", sizes[i]);
+		}
+	}
+}
+
+/*
+ * A key comes back as a protected key: as long as the list says, not the
+ * clear key, the same each time, with the same verification pattern after
+ * every key of this configuration.
+ */
+TEST_F(uvc, secret_retrieve_keys)
+{
+	static const struct { __u16 type; __u32 len; } keys[] = {
+		{ SECRET_AES_256, 32 }, { SECRET_AES_128, 16 }, { SECRET_EC_P521, 80 },
+	};
+	__u8 buf[256], again[256], wkvp[WKVP_LEN], clear[128];
+	char id[SECRET_ID_LEN + 1];
+	unsigned int i;
+	struct req r;
+	__u32 len;
+	int idx;
+
+	if (!retr_ready(_metadata, &self->t))
+		return;
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		snprintf(id, sizeof(id), "uvdevice selftest: key %u", keys[i].type);
+		secret_init(&r, keys[i].type, keys[i].len, id);
+		idx = secret_stored_at(_metadata, self->t.fd, &r);
+		ASSERT_LE(0, idx);
+		len = key_len(keys[i].type);
+		fill_pattern(clear, keys[i].len, keys[i].type);
+		ASSERT_EQ(UVRC_BUF_SMALL, retr_secret(_metadata, self->t.fd, idx, buf, len - 1));
+		ASSERT_EQ(UVRC_OK, retr_secret(_metadata, self->t.fd, idx, buf, len));
+		ASSERT_EQ(UVRC_OK, retr_secret(_metadata, self->t.fd, idx, again, len));
+		EXPECT_NE(0, memcmp(buf, clear, keys[i].len)) TH_LOG("type %u: the clear key",
+								     keys[i].type);
+		EXPECT_EQ(0, memcmp(buf, again, len)) TH_LOG("type %u: differs", keys[i].type);
+		if (i)
+			EXPECT_EQ(0, memcmp(wkvp, buf + keys[i].len, WKVP_LEN))
+				TH_LOG("type %u: another verification pattern", keys[i].type);
+		memcpy(wkvp, buf + keys[i].len, WKVP_LEN);
+	}
+	EXPECT_FALSE(all_zero(wkvp, WKVP_LEN));
+}
+
+/* Each documented error, and what the driver itself refuses */
+TEST_F(uvc, secret_retrieve_errors)
+{
+	static __u8 list[LIST_BUF_LEN];
+	__u8 buf[64], before[64];
+	struct uvio_ioctl_cb cb = { .argument_addr = (__u64)(unsigned long)buf };
+	struct req r;
+	int n, idx;
+
+	if (!retr_ready(_metadata, &self->t))
+		return;
+	n = list_checked(_metadata, self->t.fd, list);
+	if (!n)
+		EXPECT_EQ(UVRC_STORE_EMPTY, retr_secret(_metadata, self->t.fd, 0, buf, 16));
+	secret_init(&r, SECRET_ASSOCIATION, ASSOCIATION_LEN, "uvdevice selftest: retr assoc");
+	idx = secret_stored_at(_metadata, self->t.fd, &r);
+	ASSERT_LE(0, idx);
+	n = list_checked(_metadata, self->t.fd, list);
+	EXPECT_EQ(UVRC_NOT_RETRIEVABLE, retr_secret(_metadata, self->t.fd, idx, buf, 64));
+	memset(buf, 0x5a, sizeof(buf));
+	put_be16(buf, n);
+	memcpy(before, buf, sizeof(buf));
+	EXPECT_EQ(UVRC_BAD_INDEX, uv_ioctl(_metadata, self->t.fd, UVIO_IOCTL_RETR_SECRET, buf, 64));
+	EXPECT_EQ(0, memcmp(before, buf, sizeof(buf))) TH_LOG("a failed retrieve wrote the buffer");
+	EXPECT_EQ(UVRC_BAD_INDEX, retr_secret(_metadata, self->t.fd, 0xffff, buf, 64));
+
+	cb.argument_len = 1;
+	EXPECT_EQ(-1, ioctl(self->t.fd, UVIO_IOCTL_RETR_SECRET, &cb));
+	EXPECT_EQ(EINVAL, errno);
+	cb.argument_len = UVIO_RETR_SECRET_MAX_LEN + 1;
+	EXPECT_EQ(-1, ioctl(self->t.fd, UVIO_IOCTL_RETR_SECRET, &cb));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
+ * Fill both halves of the store to their limits: plain secrets up to the
+ * retrievable limit, association secrets up to theirs. Duplicate IDs are
+ * still found first. The full store is listed completely, beyond the 85
+ * entries of one List Secrets page.
+ */
 TEST_F(uvc, secret_store_full)
 {
-	__u8 page[UVIO_LIST_SECRETS_LEN];
+	static __u8 page[LIST_BUF_LEN];
 	char id[2 * SECRET_ID_LEN];
+	int n, assoc, k;
 	struct req r;
-	int n, k;
 
 	if (!secrets_ready(_metadata, &self->t))
 		return;
 	n = list_checked(_metadata, self->t.fd, page);
-	for (k = 0; n < MAX_SECRETS; k++, n++) {
+	assoc = list_count_assoc(page, n);
+	/* the last one is a key, listed beyond the first page (pkey_uv_key) */
+	for (k = 0; n - assoc < (int)self->t.max_retr - 1; k++, n++) {
 		snprintf(id, sizeof(id), "uvdevice selftest: fill %d", k);
 		secret_init(&r, SECRET_PLAIN, 32, id);
-		secret_added(_metadata, self->t.fd, &r);
+		ASSERT_EQ(UVRC_OK, add_secret(_metadata, self->t.fd, &r)) TH_LOG("%s", id);
 	}
+	secret_init(&r, SECRET_AES_256, 32, PKEY_KEY_ID);
+	ASSERT_EQ(UVRC_OK, add_secret(_metadata, self->t.fd, &r));
+	n++;
 	secret_init(&r, SECRET_PLAIN, 32, "uvdevice selftest: one too many");
-	secret_refused(_metadata, self->t.fd, &r, UVRC_STORE_FULL, "a ninth secret");
+	secret_refused(_metadata, self->t.fd, &r, UVRC_STORE_FULL, "a retrievable secret too many");
+	for (k = 0; assoc < (int)self->t.max_assoc; k++, n++, assoc++) {
+		snprintf(id, sizeof(id), "uvdevice selftest: fill assoc %d", k);
+		secret_init(&r, SECRET_ASSOCIATION, ASSOCIATION_LEN, id);
+		ASSERT_EQ(UVRC_OK, add_secret(_metadata, self->t.fd, &r)) TH_LOG("%s", id);
+	}
+	secret_init(&r, SECRET_ASSOCIATION, ASSOCIATION_LEN, "uvdevice selftest: assoc too many");
+	secret_refused(_metadata, self->t.fd, &r, UVRC_STORE_FULL,
+		       "an association secret too many");
 
-	ASSERT_EQ(MAX_SECRETS, list_checked(_metadata, self->t.fd, page));
+	ASSERT_EQ(self->t.max_assoc + self->t.max_retr, list_checked(_metadata, self->t.fd, page));
 	memcpy(id, list_entry(page, 0) + 16, SECRET_ID_LEN);
 	id[SECRET_ID_LEN] = '\0';
 	secret_init(&r, SECRET_PLAIN, 32, id);
 	secret_refused(_metadata, self->t.fd, &r, UVRC_DUPLICATE, "duplicate ID in a full store");
 	secret_init(&r, SECRET_PLAIN, 0, "uvdevice selftest: one too many");
 	secret_refused(_metadata, self->t.fd, &r, UVRC_SECRET_TYPE, "bad type in a full store");
+}
+
+/*
+ * After secret_store_full: one page still behaves as before (85 entries,
+ * rc 0x0100, the next index), two pages list 170, and buffers that are no
+ * multiple of 4 KiB are refused.
+ */
+TEST_F(uvc, secret_list_buffer_sizes)
+{
+	static __u8 buf[LIST_BUF_LEN];
+	int n = self->t.max_assoc + self->t.max_retr, err, k;
+	__u16 rc;
+
+	if (!secrets_ready(_metadata, &self->t))
+		return;
+	if (n <= LIST_PAGE_ENTRIES)
+		SKIP(return, "a store of %d secrets fits one page", n);
+	ASSERT_EQ(n, list_checked(_metadata, self->t.fd, buf));
+	ASSERT_EQ(0, list_secrets_len(self->t.fd, buf, UVIO_LIST_SECRETS_LEN, &rc, &err));
+	EXPECT_EQ(UVRC_MORE_DATA, rc);
+	EXPECT_EQ(LIST_PAGE_ENTRIES, get_be16(buf));
+	EXPECT_EQ(n, get_be16(buf + 2));
+	EXPECT_EQ(LIST_PAGE_ENTRIES, get_be16(buf + 4)) TH_LOG("next index");
+	ASSERT_EQ(0, list_secrets_len(self->t.fd, buf, 2 * UVIO_LIST_SECRETS_LEN, &rc, &err))
+		TH_LOG("two pages: %s", strerror(err));
+	EXPECT_EQ(n <= 2 * LIST_PAGE_ENTRIES ? UVRC_OK : UVRC_MORE_DATA, rc);
+	EXPECT_EQ(n <= 2 * LIST_PAGE_ENTRIES ? n : 2 * LIST_PAGE_ENTRIES, get_be16(buf));
+	k = (n <= 2 * LIST_PAGE_ENTRIES ? n : 2 * LIST_PAGE_ENTRIES) - 1;
+	EXPECT_EQ(k, get_be16(list_entry(buf, k))) TH_LOG("the last entry of two pages");
+	EXPECT_EQ(-1, list_secrets_len(self->t.fd, buf, UVIO_LIST_SECRETS_LEN + 8, &rc, &err));
+	EXPECT_EQ(EINVAL, err);
+	EXPECT_EQ(-1, list_secrets_len(self->t.fd, buf, 0, &rc, &err));
+	EXPECT_EQ(EINVAL, err);
+}
+
+/* A pkey token that names a secret of the Ultravisor's store */
+struct uv_token {
+	__u8 type;		/* 0: not a CCA token */
+	__u8 res0[3];
+	__u8 version;		/* 0x09 */
+	__u8 res1[3];
+	__u16 secret_type;
+	__u16 secret_len;
+	__u8 secret_id[SECRET_ID_LEN];
+} __attribute__((packed));
+
+static int pkey_protkey(int fd, struct uv_token *t, __u8 *pkey, __u32 *len, __u32 *type)
+{
+	struct pkey_kblob2pkey3 k = {
+		.key = (__u8 *)t, .keylen = sizeof(*t), .pkeylen = *len, .pkey = pkey,
+	};
+	int ret = ioctl(fd, PKEY_KBLOB2PROTK3, &k);
+
+	*len = k.pkeylen;
+	*type = k.pkeytype;
+	return ret ? errno : 0;
+}
+
+/*
+ * The kernel's protected-key users reach the store through pkey: a token
+ * naming the AES-256 key that secret_store_full stored last (beyond the
+ * first list page) becomes exactly the protected key /dev/uv retrieves;
+ * a token with the wrong type, an unknown ID or a short buffer fails.
+ */
+TEST_F(uvc, pkey_uv_key)
+{
+	static __u8 list[LIST_BUF_LEN];
+	struct pkey_verifykey2 v = {};
+	struct uv_token t = { .version = 0x09, .secret_type = SECRET_AES_256,
+			      .secret_len = 32 };
+	__u8 want[64], got[64];
+	__u32 len, type;
+	int fd, idx;
+
+	if (!retr_ready(_metadata, &self->t))
+		return;
+	list_checked(_metadata, self->t.fd, list);
+	idx = list_find(list, PKEY_KEY_ID);
+	ASSERT_LE(0, idx) TH_LOG("secret_store_full did not store the key");
+	if (self->t.max_assoc + self->t.max_retr > LIST_PAGE_ENTRIES)
+		EXPECT_LE(LIST_PAGE_ENTRIES, idx) TH_LOG("the key is on the first page");
+	ASSERT_EQ(UVRC_OK, retr_secret(_metadata, self->t.fd, idx, want, sizeof(want)));
+
+	fd = open(PKEY_PATH, O_RDWR);
+	ASSERT_LE(0, fd) TH_LOG("open " PKEY_PATH ": %s (CONFIG_PKEY, CONFIG_PKEY_UV)",
+				strerror(errno));
+	put_id(t.secret_id, PKEY_KEY_ID);
+	v.key = (__u8 *)&t;
+	v.keylen = sizeof(t);
+	ASSERT_EQ(0, ioctl(fd, PKEY_VERIFYKEY2, &v)) TH_LOG("verify: %s", strerror(errno));
+	EXPECT_EQ(9, v.type) TH_LOG("PKEY_TYPE_UVSECRET");
+	EXPECT_EQ(256, v.size);
+	EXPECT_EQ(PKEY_KEYTYPE_AES_256, v.flags);
+
+	len = sizeof(got);
+	memset(got, 0, sizeof(got));
+	ASSERT_EQ(0, pkey_protkey(fd, &t, got, &len, &type));
+	EXPECT_EQ(64, len);
+	EXPECT_EQ(PKEY_KEYTYPE_AES_256, type);
+	EXPECT_EQ(0, memcmp(want, got, sizeof(want))) TH_LOG("not the retrieved protected key");
+
+	len = 63;
+	EXPECT_NE(0, pkey_protkey(fd, &t, got, &len, &type)) TH_LOG("a 63-byte buffer");
+	t.secret_type = SECRET_AES_128;
+	len = sizeof(got);
+	EXPECT_NE(0, pkey_protkey(fd, &t, got, &len, &type)) TH_LOG("the wrong type");
+	t.secret_type = SECRET_AES_256;
+	put_id(t.secret_id, "uvdevice selftest: no such key");
+	len = sizeof(got);
+	EXPECT_NE(0, pkey_protkey(fd, &t, got, &len, &type)) TH_LOG("an unknown ID");
+	t.secret_type = SECRET_PLAIN;
+	put_id(t.secret_id, PKEY_KEY_ID);
+	EXPECT_NE(0, pkey_protkey(fd, &t, got, &len, &type)) TH_LOG("a plain secret's type");
+	close(fd);
 }
 
 /* Last: locks the store until the next boot */

@@ -5,13 +5,14 @@
  * checks privilege, the unused fields and the alignment of the control
  * block, and then calls s390_pv_tcg_uvc().  Query lists Query, Set and
  * Remove Shared Access (only Query outside protected mode), attestation,
- * the secret store and Query Ultravisor Keys, with rc 5 below 0xa8 bytes and rc 0x100 (cc 1)
- * for a block shorter than the full length (query-len, 0x120 by default;
- * a newer Ultravisor's block is longer).  Every command the model does not
- * know answers rc 2.  STFLE shows facility 161 (unpack) with the model;
- * 158 (Ultravisor call) and 169 (storage-key removal) only while the
- * guest is protected, as a KVM guest sees them, and then not the key
- * facilities a keyless guest lacks (10, 14, 66, 145, 149).
+ * the secret store and Query Ultravisor Keys, with rc 5 below 0xa8 bytes
+ * and rc 0x100 (cc 1) for a block shorter than the full length
+ * (query-len, 0x120 by default; a newer Ultravisor's block is longer).
+ * Every command the model does not know answers rc 2.  STFLE shows
+ * facility 161 (unpack) with the model; 158 (Ultravisor call) and 169
+ * (storage-key removal) only while the guest is protected, as a KVM guest
+ * sees them, and then not the key facilities a keyless guest lacks (10,
+ * 14, 66, 145, 149).
  *
  * Counters: uvc-query, uvc-other, uvc-errors.
  *
