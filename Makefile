@@ -43,9 +43,12 @@ SUITES   := smoke blk exposure pool access restrict kselftest kunit
 # and Remove Shared Access, attestation and the secret store (installed-calls
 # bits 0, 8, 9, 28-31, Retrieve Secret 33 and Query Ultravisor Keys 34).
 PV_FACILITIES := 80c0000f60000000
-# the same without the secret store (query-drop-secrets=on): /dev/uv must
+# the same without the secret store and Query Ultravisor Keys
+# (query-drop-secrets=on, query-drop-keys=on): /dev/uv and sysfs must
 # report exactly that
-PV_FACILITIES_NOSECRETS := 80c0000820000000
+PV_FACILITIES_NOSECRETS := 80c0000800000000
+# the same with the secret store but without Retrieve Secret
+PV_FACILITIES_NORETRIEVE := 80c0000f20000000
 # BOOT tree,run-name,pv|nonpv[,pvm-run options[,kernel command line[,suites]]]
 BOOT     = $(RUN) boot --qemu $(QEMU) --initrd $(INITRD) --results $(RESULTS) \
 	   $(foreach s,$(or $(6),$(SUITES)),--expect-suite $(s)) \
@@ -146,7 +149,8 @@ define BOOTS
 	@$(call BOOT,$(OURS),ours-pv-kexec,pv,$(EXPOSED_NONE) $(KEXEC) $(OURS_COUNTERS) $(UNSHARED),$(call AFTER_APPEND,kexec),smoke)
 	@$(call BOOT,$(UPSTREAM),upstream-pv-kexec,pv,$(KEXEC) $(UNSHARED),$(call AFTER_APPEND,kexec),smoke)
 	@$(call BOOT,$(OURS),ours-pv-negative,pv,'--expect-counter=violations>=1' '--expect-counter=key-traps>=1' --expect-counter stale-bytes=0 $(LEAKS_CAUGHT) --pv-opt mode=audit,,negative)
-	@$(call BOOT,$(OURS),ours-pv-nosecrets,pv,$(EXPOSED_NONE) --pv-opt query-drop-secrets=on $(PV_COUNTERS),pvm.facilities=$(PV_FACILITIES_NOSECRETS),smoke kselftest)
+	@$(call BOOT,$(OURS),ours-pv-nosecrets,pv,$(EXPOSED_NONE) --pv-opt query-drop-secrets=on --pv-opt query-drop-keys=on $(PV_COUNTERS),pvm.facilities=$(PV_FACILITIES_NOSECRETS),smoke kselftest)
+	@$(call BOOT,$(OURS),ours-pv-noretrieve,pv,$(EXPOSED_NONE) --pv-opt query-drop-retrieve=on $(PV_COUNTERS),pvm.facilities=$(PV_FACILITIES_NORETRIEVE),smoke kselftest)
 	@$(call BOOT,$(OURS),ours-pv-nounshare,pv,--pv-opt query-drop-unshare=on $(NOT_PV_AUDIT),pvm.expect=nonpv pvm.why=without_Remove_Shared_Access,smoke kselftest)
 	@$(RUN) boot --qemu $(QEMU) --results $(RESULTS) --name ours-nopvguest-pv --pv --timeout 120 \
 		--kernel $(OURS)/.out-nopvguest/arch/s390/boot/bzImage --append console=ttysclp0 \
