@@ -11,6 +11,9 @@
  *   page 4: P1, shared, unshared        (counted once, at share)
  *   page 5: a near miss of P1, shared   (not counted)
  *   a run of 256 shared pages, then P2 in one (the pool, found at exit)
+ *   P1 straddling pool pages 200 and 201 (counted once, for page 200)
+ *   P2 straddling a shared page and a secure one (not counted: the host
+ *   sees only half of it)
  */
 #include "lib.h"
 
@@ -18,6 +21,7 @@ static const char p1[] = "PVMcPayloadOne!!";
 static const char p2[] = "PVMcPayloadTwo??";
 static u8 pages[5][PAGE_SIZE] __aligned(PAGE_SIZE);
 static u8 pool[256][PAGE_SIZE] __aligned(PAGE_SIZE);
+static u8 pair[2][PAGE_SIZE] __aligned(PAGE_SIZE);
 
 static void plant(u8 *page, const char *pat, int off)
 {
@@ -35,7 +39,7 @@ int main(void)
 {
 	int i, ok = 1;
 
-	tap_plan(5);
+	tap_plan(7);
 	plant(pages[0], p1, 100);
 	plant(pages[1], p1, 4096 - 16);		/* the last bytes of the page */
 	plant(pages[3], p1, 0);
@@ -51,6 +55,10 @@ int main(void)
 		ok &= sh(pool[i], UVC_CMD_SET_SHARED);
 	plant(pool[100], p2, 8);
 	tap_ok(ok, "a run of 256 pages shared, then P2 written to one of them");
+	plant(pool[200], p1, PAGE_SIZE - 8);	/* 8 bytes here, 8 in pool[201] */
+	tap_ok(pool[201][7] == '!', "P1 straddles pool pages 200 and 201");
+	plant(pair[0], p2, PAGE_SIZE - 8);
+	tap_ok(sh(pair[0], UVC_CMD_SET_SHARED), "P2 straddles a shared and a secure page");
 	printf("# the counters are the emulator's verdict (see the cases file)\n");
 	return 0;
 }

@@ -22,8 +22,9 @@
  * rings, indicators, coherent buffers) and exposed-other (a secure page
  * read by a device).  exposure-hits counts every scan that found a
  * pattern.  The first exposure is logged with its address and channel.
- * What the guest writes to its console is checked by the test runner,
- * which sees QEMU's output; matches straddling two pages are not found.
+ * A match that straddles two pages counts for the first of them, when the
+ * host can read both (the second is shared).  What the guest writes to its
+ * console is checked by the test runner, which sees QEMU's output.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or (at
  * your option) any later version. See the COPYING file in the top-level
@@ -117,8 +118,39 @@ static uint64_t pv_canary_bytes(S390PVTcgGuest *s, const uint8_t *page)
 }
 
 /*
- * Scan one page of guest RAM the host can read now; @channel names what
- * made it readable.  Returns true if a canary is in it.
+ * Bytes of canary matches that start in page @pfn and end in the next one,
+ * if the host can read that one too.  Guest RAM is contiguous in QEMU, so
+ * the window around the boundary is read in place; it is too short to hold
+ * a match that lies in one page.
+ */
+static uint64_t pv_straddle_bytes(S390PVTcgGuest *s, uint64_t pfn)
+{
+    const uint8_t *edge, *p, *end, *hit;
+    uint64_t bytes = 0;
+    unsigned int i;
+    size_t k;
+
+    if (pfn + 1 >= s->nr_pages || !test_bit(pfn + 1, s->shared)) {
+        return 0;
+    }
+    edge = s->ram_ptr + ((pfn + 1) << PV_PAGE_SHIFT);
+    for (i = 0; i < s->nr_canaries; i++) {
+        k = s->canary[i].len - 1;
+        p = edge - k;
+        end = edge + k;
+        while ((hit = memmem(p, end - p, s->canary[i].bytes,
+                             s->canary[i].len))) {
+            bytes += s->canary[i].len;
+            p = hit + s->canary[i].len;
+        }
+    }
+    return bytes;
+}
+
+/*
+ * Scan one page of guest RAM the host can read now, with the matches that
+ * straddle into the next page; @channel names what made it readable.
+ * Returns true if a canary is in it.
  */
 bool pv_tcg_exposure_scan(S390PVTcgGuest *s, uint64_t pfn,
                           const char *channel)
@@ -129,7 +161,8 @@ bool pv_tcg_exposure_scan(S390PVTcgGuest *s, uint64_t pfn,
     if (!s->nr_canaries || pfn >= s->nr_pages) {
         return false;
     }
-    bytes = pv_canary_bytes(s, s->ram_ptr + (pfn << PV_PAGE_SHIFT));
+    bytes = pv_canary_bytes(s, s->ram_ptr + (pfn << PV_PAGE_SHIFT)) +
+            pv_straddle_bytes(s, pfn);
     if (!bytes) {
         return false;
     }

@@ -136,6 +136,10 @@ static void pv_set_shared(S390PVTcgGuest *s, uint64_t pfn)
                                                (pfn << PV_PAGE_SHIFT),
                                                PV_PAGE_SIZE);
     pv_tcg_exposure_scan(s, pfn, "share");
+    /* a pattern may straddle into this page from the one before it */
+    if (pfn && test_bit(pfn - 1, s->shared)) {
+        pv_tcg_exposure_scan(s, pfn - 1, "share");
+    }
 }
 
 static void pv_remove_shared(S390PVTcgGuest *s, uint64_t pfn)
