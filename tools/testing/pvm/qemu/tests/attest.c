@@ -635,11 +635,42 @@ static void test_secrets(void)
 	}
 }
 
+/* Outside protected mode there is no UVC (no facility 158): every call traps */
+static void test_absent(void)
+{
+	static const u16 cmds[] = { UVC_CMD_ATTEST, UVC_CMD_ADD, UVC_CMD_LIST, UVC_CMD_LOCK,
+				    UVC_CMD_RETR, UVC_CMD_KEYS };
+	unsigned int i, bad = 0;
+	int code;
+
+	expect_pgm();
+	uv_query(&qui, sizeof(qui));
+	code = check_pgm();
+	tap_ok(code == PGM_OPERATION, "not protected: Query is an operation exception (0x%x)",
+	       code);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		expect_pgm();
+		secret_call(cmds[i], cmds[i] == UVC_CMD_KEYS ? 0x200 : 0x48, (u64)list_page);
+		code = check_pgm();
+		if (code != PGM_OPERATION) {
+			printf("# cmd 0x%x: pgm 0x%x\n", cmds[i], code);
+			bad++;
+		}
+	}
+	tap_ok(!bad, "not protected: attestation, secret and host-key calls are operation "
+	       "exceptions");
+}
+
 int main(void)
 {
 	int n;
 
 	pv = param_is("expect", "pv", "pv");
+	if (!pv) {
+		tap_plan(2);
+		test_absent();
+		return 0;
+	}
 	attest_on = pv && !param_is("drop", "attest", "none");
 	secrets_on = pv && !param_is("drop", "secrets", "none");
 	retr_on = secrets_on && !param_is("drop", "retrieve", "none");

@@ -58,10 +58,11 @@ int main(void)
 		printf("Bail out! no ccw device (add e.g. -device virtio-rng-ccw)\n");
 		tap_done();
 	}
-	for (i = 0; i < 3; i++) {
+	/* outside protected mode there is no UVC: everything is the guest's */
+	for (i = 0; pv && i < 3; i++) {
 		int cc = uv_share((u64)pages[i], UVC_CMD_SET_SHARED, &rc);
 
-		if (pv && (cc || rc != 1))
+		if (cc || rc != 1)
 			printf("# share 0x%lx: cc %d rc 0x%x\n", (u64)pages[i], cc, rc);
 	}
 	ret = sense_id(shared_ccw, shared_data);
@@ -94,7 +95,8 @@ int main(void)
 		tap_skip("not a virtio device", "virtio READ STATUS into a secure page");
 	}
 	/* unsharing makes the page secure again */
-	uv_share((u64)shared_data, UVC_CMD_REMOVE_SHARED, &rc);
+	if (pv)
+		uv_share((u64)shared_data, UVC_CMD_REMOVE_SHARED, &rc);
 	check(sense_id(shared_ccw, shared_data), 1, "data page after unshare");
 	return 0;
 }
