@@ -106,9 +106,10 @@ TINY_POOL := swiotlb=1024 pvm.pool=2 pvm.tinypool=1
 # a newer Ultravisor: its Query block is longer than the guest's, which
 # gets rc 0x100 (more data) and must take the answer
 NEWER_UV := --pv-opt query-len=0x140 '--expect-counter=rc-query-0x0100>=1'
-# the negative boot's deliberate leak (the canary on the disk and the
-# console) must be found
-LEAKS_CAUGHT := '--expect-counter=exposed-pool>=1' '--expect-counter=host-exposed-console>=1'
+# the negative boot's deliberate leak (the canary on the disk, on the
+# console and in a datagram) must be found
+LEAKS_CAUGHT := '--expect-counter=exposed-pool>=1' '--expect-counter=exposed-net>=1' \
+	'--expect-counter=host-exposed-console>=1'
 # "swiotlb=" naming swiotlb's own default size must still win over the rule
 # (a 384 MiB guest, where the rule gives 48 MiB)
 DEFAULT_POOL := swiotlb=32768 pvm.pool=64

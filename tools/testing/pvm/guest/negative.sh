@@ -7,9 +7,10 @@
 # data still arrives, so the I/O itself succeeds). Then a storage key
 # instruction is executed: in a keyless guest it must trap, and the
 # runner expects the emulator's key-trap counter to be non-zero.
-# Last, a deliberate leak: the run's canary written to the scratch disk
-# and printed on the console; the runner expects the exposure detector's
-# exposed-pool and its own host-exposed-console counters to be non-zero.
+# Last, a deliberate leak: the run's canary written to the scratch disk,
+# printed on the console and, where the boot has two NICs, sent in a
+# datagram; the runner expects the exposure detector's exposed-pool and
+# exposed-net and its own host-exposed-console counters to be non-zero.
 . /pvm/lib/tap.sh
 hook=/sys/kernel/debug/s390/pv_dma_bypass
 plan 7
@@ -29,7 +30,9 @@ k=/sys/kernel/debug/s390/pv_iske
 check $? "a storage key instruction traps in the protected guest ($(cat $k 2>/dev/null))"
 canary=$(pvm_arg canary)
 [ -n "$canary" ]; check $? "the run has a canary (pvm.canary=)"
-out=$(pvm-canary -d "$PVM_DISK" -c "$canary" -s 4 -j 1 -l 2>&1)
+set --
+[ -e /sys/class/net/eth0 ] && [ -e /sys/class/net/eth1 ] && set -- -n eth0,eth1
+out=$(pvm-canary -d "$PVM_DISK" -c "$canary" -s 4 -j 1 -l "$@" 2>&1)
 echo "$out" | sed 's/^/# /'
 echo "$out" | grep -q '^ok [0-9]* - leak'
 check $? "the canary was sent to the host on purpose (disk and console)"

@@ -452,9 +452,11 @@ static int step_uv(void)
 /* the deliberate leak: the canary sent to the host on purpose */
 static int step_leak(void)
 {
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(NET_PORT) };
 	int fd = open(disk, O_WRONLY | O_DIRECT);
-	char *buf = canary_buffer(CHUNK);
-	int ok;
+	char *buf = canary_buffer(CHUNK), if0[IFNAMSIZ];
+	const char *comma = nics ? strchr(nics, ',') : NULL;
+	int ok, s;
 
 	if (fd < 0 || !buf)
 		return 0;
@@ -462,6 +464,17 @@ static int step_leak(void)
 	ok &= fsync(fd) == 0;
 	close(fd);
 	printf("# deliberate console leak: %s\n", canary);
+	/* and a datagram of the canary from IF0, which step_net brought up */
+	if (comma && comma - nics < IFNAMSIZ) {
+		snprintf(if0, sizeof(if0), "%.*s", (int)(comma - nics), nics);
+		s = udp_socket(if0, NET_PORT + 200);
+		inet_pton(AF_INET, NET_BCAST, &to.sin_addr);
+		ok &= s >= 0 && sendto(s, buf, NET_DGRAM, 0, (struct sockaddr *)&to,
+				       sizeof(to)) == NET_DGRAM;
+		if (s >= 0)
+			close(s);
+		printf("# deliberate network leak: one datagram of the canary from %s\n", if0);
+	}
 	return ok;
 }
 
@@ -508,7 +521,8 @@ int main(int argc, char **argv)
 	else
 		skip("uv", "no -u");
 	if (leak)
-		tap(step_leak(), "%s: the canary written to the disk and the console",
+		tap(step_leak(), nics ? "%s: the canary written to the disk and the console "
+		    "and sent from IF0" : "%s: the canary written to the disk and the console",
 		    "leak");
 	return 0;
 }

@@ -64,7 +64,7 @@ GUEST_SHOWN = ('shared-pages', 'shared-peak', 'leaked-pages', 'uv-errors',
 # read it): reported for every boot that planted one, asserted where the
 # Makefile says so.
 EXPOSURE_SHOWN = ('exposed-pages', 'exposed-pool', 'exposed-coherent', 'exposed-other',
-                  'exposed-bytes', 'dma-after-unshare', 'host-exposed-console')
+                  'exposed-net', 'exposed-bytes', 'dma-after-unshare', 'host-exposed-console')
 
 
 def counters(results):

@@ -11,7 +11,7 @@
  *            translation of the checking address space: the kick or the
  *            channel program that makes the device use it); a secure page
  *            a device reads in audit mode, which the host sees in the
- *            clear there
+ *            clear there; the channel is the device's name
  *   exit     every shared page when QEMU exits
  *   qmp      every shared page when exposed-now is read
  *
@@ -21,7 +21,8 @@
  * bounce-buffer pool), exposed-coherent (a shorter run of shared pages:
  * rings, indicators, coherent buffers) and exposed-other (a secure page
  * read by a device).  exposure-hits counts every scan that found a
- * pattern.  The first exposure is logged with its address and channel.
+ * pattern, exposed-net the scans among them for a network device
+ * (virtio-net): frames leaving the guest.  The first exposure is logged with its address and channel.
  * A match that straddles two pages counts for the first of them, when the
  * host can read both (the second is shared).  What the guest writes to its
  * console is checked by the test runner, which sees QEMU's output.
@@ -167,6 +168,9 @@ bool pv_tcg_exposure_scan(S390PVTcgGuest *s, uint64_t pfn,
         return false;
     }
     qatomic_inc(&s->cnt.exposure_hits);
+    if (g_str_has_prefix(channel, "virtio-net")) {
+        qatomic_inc(&s->cnt.exposed_net);
+    }
     if (test_and_set_bit(pfn, s->exposed)) {
         return true;
     }

@@ -65,6 +65,7 @@ static const struct {
     PV_COUNTER("exposed-pool", exposed_pool),
     PV_COUNTER("exposed-coherent", exposed_coherent),
     PV_COUNTER("exposed-other", exposed_other),
+    PV_COUNTER("exposed-net", exposed_net),
     PV_COUNTER("dma-after-unshare", dma_after_unshare),
     PV_COUNTER("hw-cipher-reads", hw_cipher_reads),
     PV_COUNTER("hw-write-stops", hw_write_stops),

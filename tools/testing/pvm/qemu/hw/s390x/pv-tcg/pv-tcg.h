@@ -130,6 +130,7 @@ typedef struct S390PVCounters {
     uint64_t exposed_pool;
     uint64_t exposed_coherent;
     uint64_t exposed_other;
+    uint64_t exposed_net;       /* hits as a network device reads a page */
     uint64_t dma_after_unshare;
     uint64_t hw_cipher_reads;
     uint64_t hw_write_stops;

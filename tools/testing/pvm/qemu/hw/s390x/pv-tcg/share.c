@@ -274,7 +274,7 @@ static IOMMUTLBEntry pv_dma_translate(IOMMUMemoryRegion *iommu, hwaddr addr,
     }
     if (!pv_page_secure(w->s, addr)) {
         /* the device is about to use a shared page: what does it hold? */
-        pv_tcg_exposure_scan(w->s, addr >> PV_PAGE_SHIFT, "device");
+        pv_tcg_exposure_scan(w->s, addr >> PV_PAGE_SHIFT, w->name);
         return entry;
     }
     pv_violation(w, addr, flag & IOMMU_WO);
@@ -295,7 +295,7 @@ static IOMMUTLBEntry pv_dma_translate(IOMMUMemoryRegion *iommu, hwaddr addr,
     }
     if (w->s->mode == PV_MODE_AUDIT && (flag & IOMMU_RO)) {
         /* audit lets the device read the plaintext: is a canary in it? */
-        pv_tcg_exposure_scan(w->s, addr >> PV_PAGE_SHIFT, "device");
+        pv_tcg_exposure_scan(w->s, addr >> PV_PAGE_SHIFT, w->name);
     }
     if (w->s->mode == PV_MODE_DENY) {
         entry.perm = IOMMU_NONE;
