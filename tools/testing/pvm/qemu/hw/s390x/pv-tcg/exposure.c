@@ -22,7 +22,8 @@
  * rings, indicators, coherent buffers) and exposed-other (a secure page
  * read by a device).  exposure-hits counts every scan that found a
  * pattern, exposed-net the scans among them for a network device
- * (virtio-net): frames leaving the guest.  The first exposure is logged with its address and channel.
+ * (virtio-net): frames leaving the guest.  The first exposure is logged
+ * with its address and channel.
  * A match that straddles two pages counts for the first of them, when the
  * host can read both (the second is shared).  What the guest writes to its
  * console is checked by the test runner, which sees QEMU's output.
