@@ -107,45 +107,44 @@ static bool is_uv_keytype(enum pkey_key_type keytype)
  * The store's entry for the token's ID, checked against what the token
  * and the table say: the type the token names and the size the type
  * has. The Ultravisor's list is input; an entry that does not match is
- * refused rather than handed on.
+ * refused rather than handed on. Returns the entry's uv_keys index or a
+ * negative errno.
  */
-static int uv_lookup(const struct uvsecrettoken *t, struct uv_secret_list_item_hdr *hdr,
-		     int *k)
+static int uv_lookup(const u8 *key, u32 keylen, struct uv_secret_list_item_hdr *hdr)
 {
-	int rc;
+	const struct uvsecrettoken *t = uv_token(key, keylen);
+	int k, rc;
 
+	if (!t)
+		return -EINVAL;
 	mutex_lock(&uv_list_mutex);
 	rc = uv_find_secret(t->secret_id, uv_list, hdr);
 	mutex_unlock(&uv_list_mutex);
 	if (rc)
 		return rc;
-	*k = uv_key_index(t->secret_type);
+	k = uv_key_index(t->secret_type);
 	if (hdr->type != t->secret_type) {
 		pr_debug("secret %*phN has type %u, the token says %u\n",
 			 UV_SECRET_ID_LEN, t->secret_id, hdr->type, t->secret_type);
 		return -EINVAL;
 	}
-	if (hdr->length != uv_keys[*k].protkey_size) {
+	if (hdr->length != uv_keys[k].protkey_size) {
 		pr_warn_ratelimited("the Ultravisor lists a %u-byte key of type %u (expected %u)\n",
-				    hdr->length, hdr->type, uv_keys[*k].protkey_size);
+				    hdr->length, hdr->type, uv_keys[k].protkey_size);
 		return -EIO;
 	}
-	return 0;
+	return k;
 }
 
 static int uv_key2protkey(const struct pkey_apqn *apqns, size_t nr_apqns,
 			  const u8 *key, u32 keylen,
 			  u8 *protkey, u32 *protkeylen, u32 *protkeytype)
 {
-	const struct uvsecrettoken *t = uv_token(key, keylen);
 	struct uv_secret_list_item_hdr hdr;
-	int k, rc;
+	int k = uv_lookup(key, keylen, &hdr), rc;
 
-	if (!t)
-		return -EINVAL;
-	rc = uv_lookup(t, &hdr, &k);
-	if (rc)
-		return rc;
+	if (k < 0)
+		return k;
 	if (*protkeylen < hdr.length)
 		return -EINVAL;
 	rc = uv_retrieve_secret(hdr.index, protkey, hdr.length);
@@ -159,15 +158,11 @@ static int uv_key2protkey(const struct pkey_apqn *apqns, size_t nr_apqns,
 static int uv_verifykey(const u8 *key, u32 keylen, u16 *card, u16 *dom,
 			u32 *keytype, u32 *keybitsize, u32 *flags)
 {
-	const struct uvsecrettoken *t = uv_token(key, keylen);
 	struct uv_secret_list_item_hdr hdr;
-	int k, rc;
+	int k = uv_lookup(key, keylen, &hdr);
 
-	if (!t)
-		return -EINVAL;
-	rc = uv_lookup(t, &hdr, &k);
-	if (rc)
-		return rc;
+	if (k < 0)
+		return k;
 	*keytype = PKEY_TYPE_UVSECRET;
 	*keybitsize = uv_keys[k].bits;
 	*flags = uv_keys[k].pkey_type;

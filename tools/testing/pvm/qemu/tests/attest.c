@@ -207,6 +207,26 @@ static void test_query(void)
 	       get16(q + 0x110), get16(q + 0x112), max_assoc, max_retr);
 }
 
+static int retrieve(u16 idx, u32 size, u64 addr)
+{
+	memset(&rtb, 0, sizeof(rtb));
+	rtb.header.len = sizeof(rtb);
+	rtb.header.cmd = UVC_CMD_RETR;
+	rtb.idx = idx;
+	rtb.buf_size = size;
+	rtb.buf_addr = addr;
+	return uvc(&rtb);
+}
+
+/* Query Ultravisor Keys with a block of @len bytes (0x200 is right) */
+static int query_keys(u16 len, u8 fill)
+{
+	memset(&kcb, fill, sizeof(kcb));
+	kcb.header.len = len;
+	kcb.header.cmd = UVC_CMD_KEYS;
+	return uvc(&kcb);
+}
+
 /* Calls that are not installed: rc 2 whatever the block. */
 static void test_not_installed(void)
 {
@@ -218,18 +238,12 @@ static void test_not_installed(void)
 		tap_ok(cc == 1 && acb.header.rc == 2, "attest not installed: cc %d rc 0x%x",
 		       cc, acb.header.rc);
 	if (!retr_on) {
-		memset(&rtb, 0, sizeof(rtb));
-		rtb.header.len = sizeof(rtb);
-		rtb.header.cmd = UVC_CMD_RETR;
-		cc = uvc(&rtb);
+		cc = retrieve(0, 0, 0);
 		tap_ok(cc == 1 && rtb.header.rc == 2, "retrieve not installed: cc %d rc 0x%x",
 		       cc, rtb.header.rc);
 	}
 	if (!keys_on) {
-		memset(&kcb, 0, sizeof(kcb));
-		kcb.header.len = sizeof(kcb);
-		kcb.header.cmd = UVC_CMD_KEYS;
-		cc = uvc(&kcb);
+		cc = query_keys(sizeof(kcb), 0);
 		tap_ok(cc == 1 && kcb.header.rc == 2, "query keys not installed: cc %d rc 0x%x",
 		       cc, kcb.header.rc);
 	}
@@ -365,17 +379,6 @@ static void build_secret(u16 type, u32 len, u16 id)
 		ea[0x28 + i] = i + type;
 }
 
-static int retrieve(u16 idx, u32 size, u64 addr)
-{
-	memset(&rtb, 0, sizeof(rtb));
-	rtb.header.len = sizeof(rtb);
-	rtb.header.cmd = UVC_CMD_RETR;
-	rtb.idx = idx;
-	rtb.buf_size = size;
-	rtb.buf_addr = addr;
-	return uvc(&rtb);
-}
-
 static void expect_retr_rc(u16 idx, u32 size, u64 addr, u16 want, const char *what)
 {
 	int cc = retrieve(idx, size, addr);
@@ -400,20 +403,14 @@ static void test_keys(void)
 {
 	int cc, i, rest = 1;
 
-	memset(&kcb, 0xff, sizeof(kcb));
-	kcb.header.len = sizeof(kcb);
-	kcb.header.cmd = UVC_CMD_KEYS;
-	cc = uvc(&kcb);
+	cc = query_keys(sizeof(kcb), 0xff);
 	for (i = 2; i < 15; i++)
 		rest &= all_zero(kcb.hash[i], 32);
 	tap_ok(cc == 0 && kcb.header.rc == 1 && same(kcb.hash[0], test_phkh, 32) &&
 	       same(kcb.hash[1], backup_phkh, 32) && rest,
 	       "query keys: host key, backup host key, 13 zero hashes (cc %d rc 0x%x)",
 	       cc, kcb.header.rc);
-	memset(&kcb, 0, sizeof(kcb));
-	kcb.header.len = sizeof(kcb) - 8;
-	kcb.header.cmd = UVC_CMD_KEYS;
-	cc = uvc(&kcb);
+	cc = query_keys(sizeof(kcb) - 8, 0);
 	tap_ok(cc == 1 && kcb.header.rc == 5 && all_zero(kcb.hash[0], 32),
 	       "query keys with length 0x1f8: rc 0x%x, nothing written", kcb.header.rc);
 }
@@ -467,9 +464,8 @@ static void test_retrieve(void)
 	       "pattern after each key (rc 0x%x)", rtb.header.rc);
 	tap_ok(ok && same(first, out + 128, 64) && !same(first, out + 64, 16),
 	       "a wrapped key is not the clear key, the same twice, not another key's");
-	memset(&rtb, 0, sizeof(rtb));
+	retrieve(0, 0, 0);
 	rtb.header.len = 0x40;
-	rtb.header.cmd = UVC_CMD_RETR;
 	tap_ok(uvc(&rtb) == 1 && rtb.header.rc == 5, "retrieve UVCB length 0x40: rc 0x%x",
 	       rtb.header.rc);
 }
