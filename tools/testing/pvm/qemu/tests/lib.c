@@ -305,10 +305,18 @@ void pgm_handler(void)
 	}
 	pgm_expected = 0;
 	pgm_last = code;
-	/* expected interruptions always return to supervisor state, key 0 */
-	old[0] &= ~(PSW_MASK_PSTATE | PSW_MASK_KEY);
-	/* nullifying access exceptions: skip the instruction */
-	if (code == 0x04 || code == 0x10 || code == 0x11 || code == 0x3b)
+	/*
+	 * expected interruptions always return to supervisor state, key 0;
+	 * the old PSW is written only then (a test may have low-address
+	 * protection on)
+	 */
+	if (old[0] & (PSW_MASK_PSTATE | PSW_MASK_KEY))
+		old[0] &= ~(PSW_MASK_PSTATE | PSW_MASK_KEY);
+	/*
+	 * nullifying access exceptions: skip the instruction (protection is
+	 * suppressing or terminating: the old PSW is past it already)
+	 */
+	if (code == 0x10 || code == 0x11 || code == 0x3b)
 		old[1] += *(volatile u16 *)LC_PGM_ILC & 0x6;
 }
 

@@ -19,6 +19,8 @@ typedef unsigned long size_t;
 /* program-interruption codes */
 #define PGM_OPERATION		0x01
 #define PGM_PRIVILEGED		0x02
+#define PGM_PROTECTION		0x04
+#define PGM_ADDRESSING		0x05
 #define PGM_SPECIFICATION	0x06
 #define PGM_SPECIAL_OP		0x13
 

@@ -6,6 +6,8 @@
  *   drop=share|unshare  the object drops that call from the Query list
  *   qlen=N            the object's query-len (default 0x120): a shorter
  *                     block gets rc 0x100, the full one rc 1
+ *   edat=1            the CPU has the enhanced-DAT facility 1 (-cpu qemu,edat=on):
+ *                     PFMF and SSKE's multiple-block control are tested
  */
 #include "lib.h"
 
@@ -340,7 +342,190 @@ static void test_keys(void)
 	expect_pgm();
 	asm volatile("tprot 0(%0),0x10" : : "a" (r2) : "memory", "cc");
 	check_key_insn("TPROT with key 1", check_pgm());
-	tap_skip("PFMF is not implemented by QEMU TCG", "PFMF set-key");
+}
+
+/* ---- enhanced-DAT facility 1: PFMF and SSKE with multiple blocks ---- */
+
+#define FRAME		0x1000000UL	/* a 1 MiB frame the payload does not use */
+#define PFMF_SK		0x20000UL
+#define PFMF_CF		0x10000UL
+#define PFMF_FSC_1M	0x01000UL
+#define PFMF_NQ		0x00800UL
+#define CR0_LAP		0x10000000UL
+
+/* PFMF with R1 = fmi and R2 = *addr; *addr gets R2 back; the pgm code */
+static int pfmf(u64 fmi, u64 *addr)
+{
+	u64 a = *addr;
+
+	expect_pgm();
+	asm volatile(".insn rre,0xb9af0000,%[f],%[a]"
+		     : [a] "+a" (a) : [f] "d" (fmi) : "memory");
+	*addr = a;
+	return check_pgm();
+}
+
+static int sske_mb(u64 key, u64 *addr)
+{
+	u64 a = *addr;
+
+	expect_pgm();
+	asm volatile(".insn rrf,0xb22b0000,%[k],%[a],1,0"
+		     : [a] "+a" (a) : [k] "d" (key) : "memory");
+	*addr = a;
+	return check_pgm();
+}
+
+static u8 iske(u64 addr)
+{
+	u64 key = 0;
+
+	asm volatile("iske %0,%1" : "+d" (key) : "d" (addr) : "memory");
+	return key & 0xf8;	/* access-control and fetch-protection bits */
+}
+
+/* the bytes of [p, p + len) all equal c */
+static int all_bytes(const volatile u8 *p, unsigned long len, u8 c)
+{
+	while (len--)
+		if (*p++ != c)
+			return 0;
+	return 1;
+}
+
+static void set_cr0(u64 val)
+{
+	asm volatile("lctlg 0,0,%0" : : "Q" (val) : "memory");
+}
+
+static u64 get_cr0(void)
+{
+	u64 val;
+
+	asm volatile("stctg 0,0,%0" : "=Q" (val) : : "memory");
+	return val;
+}
+
+static void test_pfmf_common(void)
+{
+	volatile u8 *frame = (volatile u8 *)FRAME;
+	u64 a, cr0;
+	int code;
+
+	memset(page, 0x5a, sizeof(page));
+	a = (u64)page;
+	code = pfmf(PFMF_CF, &a);
+	tap_ok(code == 0 && a == (u64)page && all_bytes(page, sizeof(page), 0),
+	       "PFMF clear frame (4 KiB): zeroed, R2 unchanged (pgm 0x%x)", code);
+
+	memset((void *)FRAME, 0x6b, 1UL << 20);
+	a = FRAME + 0x5000;
+	code = pfmf(PFMF_CF | PFMF_FSC_1M, &a);
+	tap_ok(code == 0 && a == FRAME + (1UL << 20) &&
+	       all_bytes(frame + 0x4000, 0x1000, 0x6b) &&
+	       all_bytes(frame + 0x5000, (1UL << 20) - 0x5000, 0),
+	       "PFMF clear frame (1 MiB) from block 5: to the frame's end, R2 = next frame "
+	       "(pgm 0x%x, R2 0x%lx)", code, a);
+
+	memset(page, 0x5a, sizeof(page));
+	a = (u64)page;
+	code = pfmf(PFMF_CF | 0x1, &a);
+	tap_ok(code == PGM_SPECIFICATION && page[0] == 0x5a,
+	       "PFMF with a reserved bit: specification, nothing cleared (pgm 0x%x)", code);
+	code = pfmf(PFMF_CF | 0x2000, &a);
+	code = code << 8 | pfmf(PFMF_CF | 0x3000, &a);
+	tap_ok(code == (PGM_SPECIFICATION << 8 | PGM_SPECIFICATION) && page[0] == 0x5a,
+	       "PFMF frame-size codes 2 (no EDAT-2) and 3: specification (pgm 0x%x)", code);
+	code = pfmf(PFMF_CF | PFMF_NQ, &a);
+	tap_ok(code == PGM_SPECIFICATION && page[0] == 0x5a,
+	       "PFMF nonquiescing without facility 14: specification (pgm 0x%x)", code);
+
+	expect_pgm();
+	enter_problem_state();
+	asm volatile(".insn rre,0xb9af0000,%[f],%[a]"
+		     : : [a] "a" (page), [f] "d" (PFMF_CF) : "memory");
+	code = check_pgm();
+	tap_ok(code == PGM_PRIVILEGED && page[0] == 0x5a,
+	       "PFMF in problem state: privileged operation (pgm 0x%x)", code);
+
+	a = 1UL << 42;
+	code = pfmf(PFMF_CF, &a);
+	tap_ok(code == PGM_ADDRESSING, "PFMF beyond memory: addressing (pgm 0x%x)", code);
+
+	cr0 = get_cr0();
+	set_cr0(cr0 | CR0_LAP);
+	a = 0x1000;
+	code = pfmf(PFMF_CF, &a);
+	set_cr0(cr0);
+	tap_ok(code == PGM_PROTECTION,
+	       "PFMF clear frame of real page 1 with low-address protection: protection "
+	       "(pgm 0x%x)", code);
+}
+
+static void test_pfmf_keys(void)
+{
+	u64 a;
+	int code;
+
+	if (pv) {
+		memset(page, 0x5a, sizeof(page));
+		a = (u64)page;
+		code = pfmf(PFMF_SK | PFMF_CF | 0x30, &a);
+		tap_ok(code == PGM_SPECIAL_OP && page[0] == 0x5a,
+		       "PFMF set key (and clear) traps in protected mode, nothing cleared "
+		       "(pgm 0x%x)", code);
+		a = FRAME;
+		code = pfmf(PFMF_SK | PFMF_FSC_1M | 0x20, &a);
+		tap_ok(code == PGM_SPECIAL_OP && a == FRAME,
+		       "PFMF set key (1 MiB) traps in protected mode, R2 unchanged (pgm 0x%x)",
+		       code);
+		a = FRAME;
+		code = sske_mb(0x40, &a);
+		tap_ok(code == PGM_SPECIAL_OP && a == FRAME,
+		       "SSKE with multiple blocks traps in protected mode (pgm 0x%x)", code);
+		return;
+	}
+	a = (u64)page;
+	code = pfmf(PFMF_SK | 0x30, &a);
+	tap_ok(code == 0 && iske((u64)page) == 0x30,
+	       "PFMF set key (4 KiB): key 0x%x (pgm 0x%x)", iske((u64)page), code);
+	pfmf(PFMF_SK, &a);
+
+	a = FRAME + 0x5000;
+	code = pfmf(PFMF_SK | PFMF_FSC_1M | 0x20, &a);
+	tap_ok(code == 0 && a == FRAME + (1UL << 20) && iske(FRAME + 0x5000) == 0x20 &&
+	       iske(FRAME + 0xff000) == 0x20 && iske(FRAME + 0x4000) == 0,
+	       "PFMF set key (1 MiB) from block 5: keys 0x%x 0x%x, block 4 0x%x, R2 0x%lx "
+	       "(pgm 0x%x)", iske(FRAME + 0x5000), iske(FRAME + 0xff000),
+	       iske(FRAME + 0x4000), a, code);
+
+	a = FRAME + 0x3123;
+	code = sske_mb(0x40, &a);
+	tap_ok(code == 0 && a == FRAME + (1UL << 20) + 0x123 &&
+	       iske(FRAME + 0x3000) == 0x40 && iske(FRAME + 0xff000) == 0x40 &&
+	       iske(FRAME + 0x2000) == 0,
+	       "SSKE with multiple blocks from block 3: keys to the 1 MiB boundary, "
+	       "R2 0x%lx (pgm 0x%x)", a, code);
+	a = FRAME;
+	pfmf(PFMF_SK | PFMF_FSC_1M, &a);
+}
+
+/* tests: 2 without facility 8, 12 with it */
+static void test_edat1(int edat)
+{
+	u64 a = (u64)page;
+	int code;
+
+	tap_ok(test_facility(8) == edat, "facility 8 (enhanced DAT 1) %s",
+	       edat ? "installed" : "absent");
+	if (!edat) {
+		code = pfmf(PFMF_CF, &a);
+		tap_ok(code == PGM_OPERATION,
+		       "PFMF without facility 8: operation exception (pgm 0x%x)", code);
+		return;
+	}
+	test_pfmf_common();	/* 8 */
+	test_pfmf_keys();	/* 3 */
 }
 
 static void test_diag308(void)
@@ -366,8 +551,10 @@ static void test_diag308(void)
 
 int main(void)
 {
+	int edat = param_num("edat", 0);
+
 	pv = param_is("expect", "pv", "pv");
-	tap_plan(pv ? 45 : 26);
+	tap_plan((pv ? 44 : 25) + (edat ? 12 : 2));
 	printf("# emulated Ultravisor: expect %s\n", pv ? "protected" : "non-protected");
 	tap_ok(test_facility(158) == pv, "facility 158 (UV call) %s (as a KVM guest sees it)",
 	       pv ? "installed" : "absent");
@@ -384,7 +571,8 @@ int main(void)
 	} else {
 		test_uvc_absent();	/* 3 */
 	}
-	test_keys();		/* 10 */
+	test_keys();		/* 9 */
+	test_edat1(edat);	/* 2 or 12 */
 	test_diag308();		/* 5 */
 	return 0;
 }
