@@ -5,7 +5,9 @@
 # The test initramfs: busybox-static (s390x), our init, the cross-built
 # guest test programs and suites, and the kselftests of TREE installed with
 # the selftests' own "install" target (run inside by run_kselftest.sh).
-# The same initramfs boots our kernel and upstream's.
+# The same initramfs boots our kernel and upstream's; the test module
+# (module/, built against TREE's kernel, which must be built first) loads
+# only in TREE's kernel.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
@@ -54,10 +56,22 @@ make -s -C "$tree/tools/testing/selftests" ARCH=s390 CROSS_COMPILE=$cross \
 cp -a "$work/kselftest" "$root/pvm/kselftest"
 cat > "$root/pvm/suites/kselftest" <<'SH'
 #!/bin/sh
-# kselftests installed from the kernel tree, run by their own runner
+# kselftests installed from the kernel tree, run by their own runner. The
+# test guests are thrown away after the run: the uvdevice suite may lock
+# the secret store (UVDEVICE_TEST_LOCK=1, off by default).
+export UVDEVICE_TEST_LOCK=1
 cd /pvm/kselftest && exec ./run_kselftest.sh
 SH
 chmod 755 "$root/pvm/suites/kselftest"
+
+phase "building the test module (module/ against $(basename "$tree")/.out)"
+[ -f "$tree/.out/Module.symvers" ] ||
+	die "$tree/.out has no built kernel: build it first (make kernel)"
+rm -rf "$work/module"
+cp -a "$here/module" "$work/module"
+make -s -C "$tree" O=.out ARCH=s390 CROSS_COMPILE=$cross \
+	CC="ccache ${cross}gcc" M="$work/module" modules
+install -D -m 644 "$work/module/pvm_test_hooks.ko" "$root/pvm/modules/pvm_test_hooks.ko"
 
 phase "packing $out"
 (cd "$root" && find . | sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$out.tmp"

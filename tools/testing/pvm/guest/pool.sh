@@ -30,7 +30,7 @@ fi
 
 full0=$(dmesg | grep -c 'swiotlb buffer is full')
 # slots held before the I/O: receive buffers a NIC keeps posted stay mapped
-used0=$(counter $t/io_tlb_used); used0=${used0:-0}
+used0=$(pool_used)
 out=$(pvm-blkcheck -d "${PVM_DISK:-/dev/missing-scratch-disk}" -s 128 -j "$streams" -c 1024 -m direct 2>&1)
 rc=$?
 echo "$out" | sed 's/^/# /'
@@ -40,10 +40,8 @@ check $? "$streams parallel 1 MiB O_DIRECT streams: no error reaches user space,
 if protected; then
 	hw=$(counter $t/io_tlb_used_hiwater); hw=${hw:-0}
 	[ "$hw" -gt 0 ]; check $? "the I/O went through the bounce pool (high-water $hw slots)"
-	sleep 1
-	used=$(counter $t/io_tlb_used); used=${used:-0}
-	[ "$used" -le "$used0" ]
-	check $? "every bounce slot the I/O took is given back ($used in use, $used0 before)"
+	slots_given_back "$used0"
+	check $? "every bounce slot the I/O took is given back ($(pool_used) in use, $used0 before)"
 else
 	skip "bounce pool used" "normal guest"
 	skip "bounce slots given back" "normal guest"

@@ -26,13 +26,13 @@ else
 	echo none > $dtype; echo 1 > $clear
 	skip "refusal messages" "normal guest"
 fi
-k=/sys/kernel/debug/s390/pv_iske
 if protected; then
 	skip "storage key instruction" "would trap: checked by the negative boot"
-elif [ -r $k ]; then
-	grep -q '^key ' $k; check $? "normal guest: a storage key instruction works ($(cat $k))"
+elif test_hooks; then
+	grep -q '^key ' $hooks/iske
+	check $? "normal guest: a storage key instruction works ($(cat $hooks/iske))"
 else
-	skip "storage key instruction" "no test hook in this kernel"
+	skip "storage key instruction" "the test module does not load in this kernel"
 fi
 line=$(dmesg | grep -m1 'Kernel command line:')
 echo "# $line"

@@ -20,3 +20,14 @@ disk_by_serial() {
 	done
 }
 protected() { [ "$(cat /sys/firmware/uv/prot_virt_guest 2>/dev/null)" = 1 ]; }
+# the test module (module/pvm_test_hooks.c): loaded if this kernel takes it;
+# its debugfs directory, or failure where there is none
+hooks=/sys/kernel/debug/pvm_test_hooks
+test_hooks() {
+	[ -d $hooks ] || insmod /pvm/modules/pvm_test_hooks.ko 2>/dev/null
+	[ -d $hooks ]
+}
+# bounce slots in use now (0 without a pool)
+pool_used() { u=$(counter /sys/kernel/debug/swiotlb/io_tlb_used); echo "${u:-0}"; }
+# the pool check: after the I/O, no more slots in use than $1 before it
+slots_given_back() { sleep 1; [ "$(pool_used)" -le "$1" ]; }
