@@ -41,7 +41,13 @@ bool is_prot_virt_guest(void)
 }
 EXPORT_SYMBOL_GPL(is_prot_virt_guest);
 
-/* One line on the console: the mode, or why this is not a protected guest. */
+/*
+ * One line on the console: the mode, or why this is not a protected guest
+ * where the machine offers the Ultravisor call. Without that facility (an
+ * LPAR, a z/VM guest, a KVM guest that is not protected) nothing is said:
+ * there the line would inform nobody. An answer that leaves the mode in
+ * doubt never gets here: the decompressor stops (arch/s390/boot/uv.c).
+ */
 static int __init pv_guest_report(void)
 {
 	const struct uv_guest_boot *b = &uv_guest_boot;
@@ -51,25 +57,13 @@ static int __init pv_guest_report(void)
 		pr_info("protected virtualization guest\n");
 		break;
 	case UV_GUEST_NO_UV:
-		pr_info("not a protected virtualization guest: no Ultravisor call facility\n");
 		break;
 	case UV_GUEST_NO_SHARE_CALLS:
 		pr_info("not a protected virtualization guest: the Ultravisor offers no shared access\n");
 		break;
-	case UV_GUEST_NO_REMOVE_SHARED:
-		pr_warn("not a protected virtualization guest: the Ultravisor lists Set Shared Access without Remove Shared Access\n");
-		break;
-	case UV_GUEST_NO_SET_SHARED:
-		pr_warn("not a protected virtualization guest: the Ultravisor lists Remove Shared Access without Set Shared Access\n");
-		break;
-	case UV_GUEST_QUERY_FAILED:
-		pr_warn("not a protected virtualization guest: Ultravisor Query failed (cc %u rc 0x%04x rrc 0x%04x)\n",
-			b->cc, b->rc, b->rrc);
-		break;
-	case UV_GUEST_QUERY_MALFORMED:
 	default:
-		pr_warn("not a protected virtualization guest: malformed Ultravisor Query answer (status %u, rc 0x%04x)\n",
-			b->status, b->rc);
+		pr_warn("not a protected virtualization guest: Ultravisor Query status %u (cc %u rc 0x%04x rrc 0x%04x)\n",
+			b->status, b->cc, b->rc, b->rrc);
 		break;
 	}
 	return 0;
