@@ -4,7 +4,8 @@
 #   make            build our kernel and boot it, run the in-guest suites
 #   make check      everything: series export/apply/checkpatch, both
 #                   kernels, host tests, boots, suites; ends "N passed, N failed"
-#   make deps       install what a fresh Debian bookworm machine lacks (root)
+#   (both install what a fresh Debian bookworm machine lacks first, as root;
+#   make deps does only that)
 #   make tree | upstream-tree | series | kernel | upstream-kernel |
 #        initramfs | qemu | clean
 #   make se-boots   protected boot (SE) images built and booted
@@ -60,7 +61,7 @@ MATRIX   = $(RUN) matrix --table $(PVM)/boots --qemu $(QEMU) --results $(RESULTS
 	   --set SE_SUITES=$(subst $() ,$(comma),$(SE_SUITES))
 comma := ,
 
-.PHONY: se-images se-boots boots bench series-steps kernel-nopvguest kernel-sections qemu qemu-checkpatch qemu-steps payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
+.PHONY: need-deps se-images se-boots boots bench series-steps kernel-nopvguest kernel-sections qemu qemu-checkpatch qemu-steps payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
 	upstream-kernel initramfs host-tests summary clean distclean help
 
 all: boot
@@ -70,6 +71,12 @@ help:
 
 deps:
 	@bash $(PVM)/deps.sh
+
+# make and make check start here: nothing to do when everything is
+# installed; as root the missing packages are installed, else the message
+# says what to run
+need-deps:
+	@bash $(PVM)/deps.sh --ensure
 
 # ---- trees ---------------------------------------------------------------
 $(BUILD)/linux.version: $(PATCHES) $(OVERLAY) $(PVM)/tree.sh $(BASE_TARBALL)
@@ -171,14 +178,14 @@ host-tests:
 	@$(RUN) tap --name host.tap-parser --results $(RESULTS) -- python3 $(PVM)/tests/test_tap.py
 	@$(RUN) tap --name host.boot-table --results $(RESULTS) -- python3 $(PVM)/tests/test_matrix.py
 
-boot: kernel initramfs qemu
+boot: need-deps kernel initramfs qemu
 	@rm -rf $(RESULTS)
 	@$(MATRIX) --group main
 	@$(RUN) summary $(RESULTS)
 
 # check runs every step even when one fails, records each as TAP, and
 # prints one summary at the end; it fails if anything failed.
-check:
+check: need-deps
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	@$(RUN) step --name build.tree --results $(RESULTS) -- $(MAKE) -s tree
 	@$(RUN) step --name build.upstream-tree --results $(RESULTS) -- $(MAKE) -s upstream-tree

@@ -33,13 +33,16 @@ void __init pv_guest_init(void)
 /**
  * is_prot_virt_guest() - is this a protected virtualization guest?
  *
+ * Exported to every module, not only GPL ones, like the prot_virt_guest
+ * variable it replaces.
+ *
  * Return: true if the Ultravisor runs this machine as a protected guest.
  */
 bool is_prot_virt_guest(void)
 {
 	return pv_guest;
 }
-EXPORT_SYMBOL_GPL(is_prot_virt_guest);
+EXPORT_SYMBOL(is_prot_virt_guest);
 
 /*
  * One line on the console: the mode, or why this is not a protected guest

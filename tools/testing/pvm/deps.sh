@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install everything pvguest needs from Debian's archive. Idempotent:
 # packages already present are skipped, a deb-src entry is added once.
+#
+# deps.sh --ensure (what "make" and "make check" run first): nothing to do
+# if everything is there; else install it when run as root, or say
+# exactly what to run.
 set -euo pipefail
 
 die() { echo "deps: $*" >&2; exit 1; }
-
-[ "$(id -u)" = 0 ] || die "must run as root (apt-get install); try: sudo make deps"
-[ -r /etc/debian_version ] && command -v apt-get >/dev/null ||
-	die "this is not a Debian system; install the packages listed in $0 by hand"
 
 # Host packages: cross compiler, kernel build prerequisites, emulator,
 # QEMU build dependencies (for the software Ultravisor), test tooling.
@@ -29,14 +29,7 @@ bpo_pkgs=(qemu-system-misc qemu-system-data meson python3-pycotap)
 # s390x userland for the initramfs.
 foreign_pkgs=(busybox-static:s390x)
 
-export DEBIAN_FRONTEND=noninteractive
-updated=
-apt_update() {
-	[ -n "$updated" ] && return
-	apt-get update -q || die "apt-get update failed"
-	updated=1
-}
-
+bpo_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null | grep -c '~bpo' || true; }
 missing() {
 	local p out=()
 	for p in "$@"; do
@@ -44,6 +37,34 @@ missing() {
 			grep -q '^install ok installed$' || out+=("$p")
 	done
 	echo "${out[@]}"
+}
+
+if [ "${1:-}" = --ensure ]; then
+	want=$(missing "${host_pkgs[@]}" "${foreign_pkgs[@]}")
+	for p in "${bpo_pkgs[@]}"; do
+		[ "$(bpo_version "$p")" = 1 ] || want="$want $p"
+	done
+	command -v apt-cache >/dev/null && [ -n "$(apt-cache showsrc qemu 2>/dev/null | head -1)" ] ||
+		want="$want (deb-src)"
+	want=${want# }
+	[ -z "$want" ] && exit 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: missing: $want" >&2
+		die "run 'sudo make deps' once (it installs them from Debian's archive), then make again"
+	fi
+	echo "deps: missing: $want; installing (make deps)"
+fi
+
+[ "$(id -u)" = 0 ] || die "must run as root (apt-get install); try: sudo make deps"
+[ -r /etc/debian_version ] && command -v apt-get >/dev/null ||
+	die "this is not a Debian system; install the packages listed in $0 by hand"
+
+export DEBIAN_FRONTEND=noninteractive
+updated=
+apt_update() {
+	[ -n "$updated" ] && return
+	apt-get update -q || die "apt-get update failed"
+	updated=1
 }
 
 if ! dpkg --print-foreign-architectures | grep -qx s390x; then
@@ -102,7 +123,6 @@ fi
 
 # backports: installed from bookworm-backports (upgraded if bookworm's
 # version is there), so that QEMU and the firmware match the source we build
-bpo_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null | grep -c '~bpo' || true; }
 todo=()
 for p in "${bpo_pkgs[@]}"; do
 	[ "$(bpo_version "$p")" = 1 ] || todo+=("$p")
