@@ -10,7 +10,8 @@
 #        initramfs | qemu | clean
 #   make se-boots   protected boot (SE) images built and booted
 #   make bench      what protection costs (not part of check)
-#   make series-steps   each patch of the series builds (not part of check)
+#   make series-steps   each patch of the series builds (not part of check;
+#                       PVM_STEPS=FIRST-LAST builds only those)
 #   make qemu-steps     each patch of the emulator's series builds (ditto)
 #
 # Outputs go to $(BUILD); caches (ccache, QEMU source and build) to $(PVM_CACHE).
