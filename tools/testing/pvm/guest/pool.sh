@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Bounce pool suite: the swiotlb pool exists exactly in a protected guest,
 # boots with the size the rule (or swiotlb=) gives, survives pressure from
-# many parallel large requests, and gives every slot back.
+# many parallel large requests, and gives every slot back; the atomic DMA
+# pools exist exactly in a protected guest.
 #   pvm.pool=MIB      expected pool size at boot (the runner computes the rule)
 #   pvm.pressure=N    parallel 1 MiB O_DIRECT streams (default 16)
 #   pvm.tinypool=1    the pool is deliberately too small: it must run full
@@ -12,13 +13,23 @@
 t=/sys/kernel/debug/swiotlb
 streams=$(pvm_arg pressure); streams=${streams:-16}
 want=$(pvm_arg pool)
-plan 6
+plan 7
 
 slots=$(counter $t/io_tlb_nslabs); slots=${slots:-0}
 if protected; then
 	[ "$slots" -gt 0 ]; check $? "protected guest: a bounce pool exists ($((slots / 512)) MiB)"
 else
 	[ "$slots" -eq 0 ]; check $? "normal guest: no bounce pool is allocated ($slots slots)"
+fi
+
+# the atomic DMA pools serve only memory that is encrypted (or remapped):
+# a protected guest has them, a normal one does not pay for them
+dp=/sys/kernel/debug/dma_pools
+if protected; then
+	ap=$(counter $dp/pool_size_kernel); ap=${ap:-0}
+	[ "$ap" -gt 0 ]; check $? "protected guest: an atomic DMA pool exists ($((ap / 1024)) KiB)"
+else
+	[ ! -d $dp ]; check $? "normal guest: no atomic DMA pool is allocated ($(cat $dp/pool_size_kernel 2>/dev/null || echo none))"
 fi
 
 if protected && [ -n "$want" ]; then
