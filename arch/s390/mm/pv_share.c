@@ -53,6 +53,9 @@ static atomic_long_t pv_uv_errors;
 /* one bit per page frame: shared with the host */
 static unsigned long *pv_shared_map __ro_after_init;
 static unsigned long pv_shared_map_pfns __ro_after_init;
+/* kexec: no page changes its state once set; conversions in flight */
+static bool pv_share_frozen;
+static atomic_t pv_share_busy = ATOMIC_INIT(0);
 
 /**
  * pv_share_init() - prepare the record of shared pages
@@ -192,6 +195,41 @@ static int pv_share_range(unsigned long addr, int numpages, unsigned long caller
 	return 0;
 }
 
+/* A conversion starts, unless pv_share_freeze() stopped them all. */
+static bool pv_share_enter(void)
+{
+	atomic_inc(&pv_share_busy);
+	/* pairs with the barrier in pv_share_freeze() */
+	smp_mb__after_atomic();
+	if (!READ_ONCE(pv_share_frozen))
+		return true;
+	atomic_dec(&pv_share_busy);
+	return false;
+}
+
+static void pv_share_exit(void)
+{
+	atomic_dec(&pv_share_busy);
+}
+
+/**
+ * pv_share_freeze() - stop all sharing and unsharing, for kexec
+ *
+ * From now on set_memory_decrypted() and set_memory_encrypted() fail with
+ * -EBUSY and change nothing; returns once no conversion is in flight, so
+ * that the record of shared pages is final for pv_unshare_all().
+ */
+void pv_share_freeze(void)
+{
+	if (!is_prot_virt_guest())
+		return;
+	WRITE_ONCE(pv_share_frozen, true);
+	/* the flag before the count: pairs with pv_share_enter() */
+	smp_mb();
+	while (atomic_read(&pv_share_busy))
+		cpu_relax();
+}
+
 /**
  * set_memory_decrypted() - share pages with the host
  * @addr: page-aligned direct-map address
@@ -200,15 +238,21 @@ static int pv_share_range(unsigned long addr, int numpages, unsigned long caller
  * The pages are cleared, then shared. On a machine that is not a protected
  * guest nothing needs to be done.
  *
- * Return: 0, -EINVAL for memory that cannot be shared, or -EIO if the
- * Ultravisor refused (then none of the pages stays shared, or those that
- * do are counted as leaked).
+ * Return: 0, -EINVAL for memory that cannot be shared, -EBUSY after
+ * pv_share_freeze(), or -EIO if the Ultravisor refused (then none of the
+ * pages stays shared, or those that do are counted as leaked).
  */
 int set_memory_decrypted(unsigned long addr, int numpages)
 {
+	int rc;
+
 	if (!is_prot_virt_guest())
 		return 0;
-	return pv_share_range(addr, numpages, _RET_IP_);
+	if (!pv_share_enter())
+		return -EBUSY;
+	rc = pv_share_range(addr, numpages, _RET_IP_);
+	pv_share_exit();
+	return rc;
 }
 
 /**
@@ -218,22 +262,30 @@ int set_memory_decrypted(unsigned long addr, int numpages)
  *
  * Each page is unshared, then cleared.
  *
- * Return: 0, -EINVAL for a bad range, or -EIO if the Ultravisor refused
+ * Return: 0, -EINVAL for a bad range, -EBUSY after pv_share_freeze()
+ * (the pages stay shared), or -EIO if the Ultravisor refused
  * for at least one page; such pages are still shared and must be leaked
  * by the caller.
  */
 int set_memory_encrypted(unsigned long addr, int numpages)
 {
+	int rc;
+
 	if (!is_prot_virt_guest())
 		return 0;
-	return pv_unshare_range(addr, numpages, _RET_IP_);
+	if (!pv_share_enter())
+		return -EBUSY;
+	rc = pv_unshare_range(addr, numpages, _RET_IP_);
+	pv_share_exit();
+	return rc;
 }
 
 /**
  * pv_unshare_all() - make every page this kernel shared secure again
  *
- * For kexec: called with devices shut down, on one CPU, right before the
- * new kernel is started. Pages are cleared after they are made secure.
+ * For kexec: called after pv_share_freeze(), with devices shut down and
+ * the other CPUs stopped, right before the new kernel is started. Pages
+ * are cleared after they are made secure.
  *
  * Return: the number of pages that are still shared (Remove Shared Access
  * failed, or shared pages were not recorded), 0 if none is.
