@@ -9,6 +9,8 @@
 #   make tree | upstream-tree | series | kernel | upstream-kernel |
 #        initramfs | qemu | clean
 #   make se-boots   protected boot (SE) images built and booted
+#   make boots ONLY=ours-pv-negative,upstream-pv   boots of the table
+#                   (tools/testing/pvm/boots) by name
 #   make bench      what protection costs (not part of check)
 #   make series-steps   each patch of the series builds (not part of check;
 #                       PVM_STEPS=FIRST-LAST builds only those)
@@ -68,7 +70,7 @@ comma := ,
 all: boot
 
 help:
-	@sed -n '2,15p' Makefile
+	@sed -n '2,19p' Makefile
 
 deps:
 	@bash $(PVM)/deps.sh
