@@ -175,55 +175,35 @@ static int hook_show(struct seq_file *m, struct device **dev)
 	return 0;
 }
 
-static ssize_t bypass_write(struct file *file, const char __user *ubuf, size_t len,
-			    loff_t *ppos)
-{
-	return hook_write(ubuf, len, bypass_start, bypass_stop);
+/* the debugfs file of a hook: write a disk or "off", read what is hooked */
+#define HOOK_FILE(name, dev)						\
+static ssize_t name##_write(struct file *file, const char __user *ubuf,	\
+			    size_t len, loff_t *ppos)			\
+{									\
+	return hook_write(ubuf, len, name##_start, name##_stop);	\
+}									\
+									\
+static int name##_show(struct seq_file *m, void *v)			\
+{									\
+	return hook_show(m, &(dev));					\
+}									\
+									\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return single_open(file, name##_show, NULL);			\
+}									\
+									\
+static const struct file_operations name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = name##_open,						\
+	.read = seq_read,						\
+	.write = name##_write,						\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
 }
 
-static int bypass_show(struct seq_file *m, void *v)
-{
-	return hook_show(m, &bypass_dev);
-}
-
-static int bypass_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, bypass_show, NULL);
-}
-
-static const struct file_operations bypass_fops = {
-	.owner = THIS_MODULE,
-	.open = bypass_open,
-	.read = seq_read,
-	.write = bypass_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-static ssize_t leak_write(struct file *file, const char __user *ubuf, size_t len,
-			  loff_t *ppos)
-{
-	return hook_write(ubuf, len, leak_start, leak_stop);
-}
-
-static int leak_show(struct seq_file *m, void *v)
-{
-	return hook_show(m, &leak_dev);
-}
-
-static int leak_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, leak_show, NULL);
-}
-
-static const struct file_operations leak_fops = {
-	.owner = THIS_MODULE,
-	.open = leak_open,
-	.read = seq_read,
-	.write = leak_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+HOOK_FILE(bypass, bypass_dev);
+HOOK_FILE(leak, leak_dev);
 
 /* ISKE on @addr; -EPERM if it raised a program check (caught). */
 static int iske_checked(unsigned long addr, unsigned long *key)

@@ -10,19 +10,16 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 from pvm import matrix  # noqa: E402
+from hosttap import check, report  # noqa: E402
 
 TABLE = os.path.join(os.path.dirname(HERE), 'boots')
 VARS = {'PV_FACILITIES': '80c0000f60000000', 'PV_FACILITIES_NOSECRETS': '1',
         'PV_FACILITIES_NORETRIEVE': '2', 'SE_SUITES': 'smoke,blk,kselftest'}
 CTX = {'qemu': 'q', 'results': 'r', 'initrd': 'i', 'se': 'se',
        'trees': {'ours': 'o', 'upstream': 'u'}, 'default_suites': ['smoke', 'blk']}
-results = []
-
-
-def check(cond, desc):
-    results.append((bool(cond), desc))
 
 
 def refused(text, what):
@@ -73,11 +70,7 @@ def main():
     except matrix.TableError:
         check(True, 'selecting an unknown boot is refused')
 
-    print('TAP version 13')
-    print(f'1..{len(results)}')
-    for i, (ok, desc) in enumerate(results, 1):
-        print(f'{"ok" if ok else "not ok"} {i} - {desc}')
-    return 0 if all(ok for ok, _ in results) else 1
+    return report()
 
 
 if __name__ == '__main__':

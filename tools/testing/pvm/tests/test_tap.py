@@ -10,14 +10,11 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 from pvm import console, runner, tap  # noqa: E402
+from hosttap import check, report  # noqa: E402
 
-results = []
-
-
-def check(cond, desc):
-    results.append((bool(cond), desc))
 
 
 def fixture(name):
@@ -110,11 +107,7 @@ def main():
           [False, False, False, False, False],
           'counters: a mismatch, a missing counter on either side and a bad '
           'expectation all fail')
-    print('TAP version 13')
-    print(f'1..{len(results)}')
-    for i, (ok, desc) in enumerate(results, 1):
-        print(f'{"ok" if ok else "not ok"} {i} - {desc}')
-    return 0 if all(ok for ok, _ in results) else 1
+    return report()
 
 
 if __name__ == '__main__':
