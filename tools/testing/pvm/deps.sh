@@ -18,7 +18,7 @@ host_pkgs=(
 	gcc-s390x-linux-gnu libc6-dev-s390x-cross
 	dpkg-dev ninja-build pkgconf libglib2.0-dev libpixman-1-dev
 	zlib1g-dev libfdt-dev libslirp-dev
-	gnuplot-nox jq python3-ply python3-git
+	gnuplot-nox jq python3-ply python3-git python3-cryptography
 )
 # From bookworm-backports: the stock emulator of the comparisons (and the
 # s390-ccw.img firmware our QEMU loads) and meson >= 1.5, which QEMU 10.0's

@@ -17,7 +17,7 @@
  * Properties: start-protected, query-drop-share, query-drop-unshare,
  * query-drop-attest, query-drop-secrets, query-drop-retrieve,
  * query-drop-keys, query-len, max-assoc-secrets, max-retr-secrets, mode,
- * canary, protected and exposed-now (read-only);
+ * canary, host-key, protected and exposed-now (read-only);
  * fault injection and the hostile host in faults.c; every counter
  * (read-only) from faults.c.
  *
@@ -74,7 +74,6 @@ static int s390_pv_tcg_init(ConfidentialGuestSupport *cgs, Error **errp)
     s->windows = g_hash_table_new(NULL, NULL);
     s->rc_counts = g_hash_table_new(NULL, NULL);
     pv_tcg_fault_config_changed(s);
-    qemu_guest_getrandom_nofail(s->config_uid, sizeof(s->config_uid));
     pv_tcg_secrets_init(s);
     if (!pv_tcg_hardware_init(s, errp)) {
         return -1;
@@ -228,6 +227,21 @@ static void pv_set_store_size(Object *obj, Visitor *v, const char *name,
     *field = value;
 }
 
+static char *pv_get_host_key(Object *obj, Error **errp)
+{
+    return g_strdup(S390_PV_TCG_GUEST(obj)->host_key_paths ?: "");
+}
+
+static void pv_set_host_key(Object *obj, const char *value, Error **errp)
+{
+    S390PVTcgGuest *s = S390_PV_TCG_GUEST(obj);
+
+    if (pv_tcg_host_keys_set(s, value, errp)) {
+        g_free(s->host_key_paths);
+        s->host_key_paths = g_strdup(value);
+    }
+}
+
 static bool pv_get_protected(Object *obj, Error **errp)
 {
     return S390_PV_TCG_GUEST(obj)->protected;
@@ -259,6 +273,8 @@ static void s390_pv_tcg_guest_finalize(Object *obj)
     g_free(s->exposed);
     g_free(s->was_shared);
     pv_tcg_secrets_free(s);
+    pv_tcg_host_keys_free(s);
+    g_free(s->host_key_paths);
     if (s->rc_counts) {
         g_hash_table_destroy(s->rc_counts);
     }
@@ -290,6 +306,10 @@ static void s390_pv_tcg_guest_class_init(ObjectClass *oc, void *data)
                                   pv_set_canary);
     object_class_property_set_description(oc, "canary",
         "Planted secrets to look for where the host can read: HEX[:HEX...]");
+    object_class_property_add_str(oc, "host-key", pv_get_host_key,
+                                  pv_set_host_key);
+    object_class_property_set_description(oc, "host-key",
+        "EC P-521 host key pairs (PEM private keys): FILE[:FILE...]");
     object_class_property_add(oc, "exposed-now", "uint64",
                               pv_get_exposed_now, NULL, NULL, NULL);
     object_class_property_set_description(oc, "exposed-now",

@@ -14,7 +14,10 @@
  *   reset.c    diag 308 in protected mode, IPL and resets
  *   keyless.c  the keyless guest: key instructions trap
  *   faults.c   fault injection, the hostile host, counters and summary
- *   secrets.c  attestation and the secret store
+ *   attest.c   Query Ultravisor Keys, Retrieve Attestation Measurement
+ *   secrets.c  the secret store: Add, List, Lock, Retrieve Secret
+ *   crypto.c   host keys, key slots, sealed requests and the ciphers of
+ *              IBM's Secure Execution formats
  *   unpack.c   diag 308 subcode 10: unpack and start an SE image
  *   exposure.c the exposure detector: planted canaries the host can read
  *
@@ -47,6 +50,43 @@
 #define SECRET_TYPE_ED448   0x15
 #define PV_SECRET_ID_LEN    32
 #define PV_PHKH_LEN         32
+
+/* IBM's Secure Execution formats (crypto.c, attestation.md) */
+#define PV_MAX_HOST_KEYS    15      /* as many as Query Ultravisor Keys lists */
+#define PV_EC_COORD_LEN     80      /* a coordinate of a customer key */
+#define PV_EC_PUB_LEN       (2 * PV_EC_COORD_LEN)
+#define PV_KEY_SLOT_LEN     80      /* PHKH, wrapped key, tag */
+#define PV_PROT_KEY_LEN     32      /* what a key slot wraps */
+#define PV_GCM_IV_LEN       12
+#define PV_GCM_TAG_LEN      16
+#define PV_DIGEST_LEN       64      /* SHA-512: PLD, ALD, TLD */
+#define PV_XTS_KEY_LEN      64
+#define PV_CCK_LEN          32
+/*
+ * SE header flags unpack accepts (Query 0xb8): plaintext control flags
+ * dump, no component encryption, PCKMO (4 bits), backup host keys; no
+ * secret control flag.
+ */
+#define PV_SE_PCF_SUPPORTED ((3ULL << (63 - 35)) | 0xf0 | 0x02)
+#define PV_SE_SCF_CCK_EXT   (1ULL << (63 - 1))
+#define PV_SE_SCF_SUPPORTED PV_SE_SCF_CCK_EXT
+
+/*
+ * Requests (ARCB, add-secret request) share a header: version, length,
+ * IV, number of key slots, size of the encrypted area; the encrypted area
+ * comes last but for the tag, and everything before it is the AAD.
+ */
+#define RCB_VERSION         0x08
+#define RCB_VERSION_1       0x0100
+#define RCB_LENGTH          0x0c
+#define RCB_IV              0x10
+#define RCB_NKS             0x27
+#define RCB_SEA             0x2c
+#define RCB_HDR_LEN         0x30
+#define RCB_MAX_LEN         (1024 * 1024)
+/* add-secret request flags (Query 0x100): disable host-initiated dump */
+#define ASRCB_FLAG_NO_DUMP  (1ULL << 63)
+#define ASRCB_FLAGS_SUPPORTED ASRCB_FLAG_NO_DUMP
 /* store sizes (properties max-assoc-secrets, max-retr-secrets) */
 #define PV_MAX_ASSOC_DEFAULT 8
 #define PV_MAX_RETR_DEFAULT 120
@@ -56,7 +96,9 @@
 #define PAF_NONCE           (1ULL << (63 - 1))
 #define PAF_IMAGE_PHKH      (1ULL << (63 - 2))
 #define PAF_ATTEST_PHKH     (1ULL << (63 - 3))
-#define PAF_SUPPORTED       (PAF_NONCE | PAF_IMAGE_PHKH | PAF_ATTEST_PHKH)
+#define PAF_STORE_HASH      (1ULL << (63 - 4))
+#define PAF_SUPPORTED       (PAF_NONCE | PAF_IMAGE_PHKH | PAF_ATTEST_PHKH | \
+                             PAF_STORE_HASH)
 
 /* Installed-call bits (MSB0) of the guest's Query list. */
 #define UV_BIT_QUI                  0
@@ -157,6 +199,34 @@ typedef struct PVSecret {
     uint32_t value_len;
 } PVSecret;
 
+/* A host key pair and its public host-key hash */
+typedef struct PVHostKey {
+    struct evp_pkey_st *pkey;
+    uint8_t phkh[PV_PHKH_LEN];
+} PVHostKey;
+
+/*
+ * What the Ultravisor keeps of the SE header of the running configuration
+ * (attestation measures it, add-secret requests are bound to it); all
+ * zero in a configuration that start-protected=on made.
+ */
+typedef struct PVImage {
+    uint8_t pld[PV_DIGEST_LEN];
+    uint8_t ald[PV_DIGEST_LEN];
+    uint8_t tld[PV_DIGEST_LEN];
+    uint8_t tag[PV_GCM_TAG_LEN];
+    uint8_t phkh[PV_PHKH_LEN];  /* the host key that opened the header */
+    uint8_t cck[PV_CCK_LEN];
+    uint64_t pcf;
+    uint64_t scf;
+} PVImage;
+
+typedef enum PVUnsealResult {
+    PV_UNSEAL_OK,
+    PV_UNSEAL_NO_SLOT,          /* no slot names a host key and opens */
+    PV_UNSEAL_BAD_CUSTOMER_KEY, /* not a point of P-521 */
+} PVUnsealResult;
+
 struct S390PVTcgGuest {
     ConfidentialGuestSupport parent_obj;
 
@@ -175,6 +245,9 @@ struct S390PVTcgGuest {
     uint16_t query_len;         /* full length of the Query block */
     PVCanary canary[PV_MAX_CANARIES];
     unsigned int nr_canaries;
+    PVHostKey host_keys[PV_MAX_HOST_KEYS];
+    unsigned int nr_host_keys;
+    char *host_key_paths;
 
     /* fault injection for Set/Remove Shared Access */
     uint32_t fail_nth;
@@ -205,10 +278,14 @@ struct S390PVTcgGuest {
     QEMUBH *stop_bh;            /* mode=hardware: stop after a bad write */
     uint8_t cipher_key[16];
     uint8_t config_uid[16];     /* reported by attestation */
+    PVImage image;              /* of the running configuration */
     PVSecret *secrets;          /* max_assoc + max_retr entries */
     unsigned int nr_secrets;
     unsigned int nr_assoc;      /* association secrets among them */
     bool secrets_locked;
+    GByteArray *store_tags;     /* tags of the successful add-secret requests */
+    bool ext_secret_set;        /* the first add request fixed it */
+    uint8_t ext_secret[32];
     uint8_t wrap_key[32];       /* wraps retrieved keys, per configuration */
     int start_r1;               /* R1 of the last diag 308 subcode 10 */
 
@@ -236,6 +313,8 @@ static inline S390PVTcgGuest *pv_tcg_model(void)
 uint64_t pv_tcg_installed_calls(S390PVTcgGuest *s);
 int pv_tcg_uvcb_rw(CPUS390XState *env, uint64_t addr, void *buf, int len,
                    bool is_write);
+int pv_tcg_arg_rw(CPUS390XState *env, uint64_t addr, void *buf, int len,
+                  bool is_write);
 
 /* share.c */
 int pv_tcg_uvc_share(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
@@ -260,17 +339,52 @@ void pv_tcg_counters_init(Object *obj);
 void pv_tcg_count_rc(S390PVTcgGuest *s, uint16_t cmd, uint16_t rc);
 void pv_tcg_print_summary(S390PVTcgGuest *s);
 
-/* secrets.c */
-extern const uint8_t pv_tcg_test_phkh[PV_PHKH_LEN];
-extern const uint8_t pv_tcg_backup_phkh[PV_PHKH_LEN];
+/* crypto.c */
+bool pv_tcg_host_keys_set(S390PVTcgGuest *s, const char *paths, Error **errp);
+void pv_tcg_host_keys_free(S390PVTcgGuest *s);
+/*
+ * Find a key slot of @nks at @slots for a host key of the model and
+ * unwrap it with the customer key @cust_pub: the protection key to @key,
+ * the host key that opened it to @used (may be NULL).
+ */
+PVUnsealResult pv_tcg_unseal(S390PVTcgGuest *s, const uint8_t *cust_pub,
+                             const uint8_t *slots, unsigned int nks,
+                             uint8_t *key, const PVHostKey **used);
+/* AES-256-GCM: @len bytes of @in to @out if @tag matches (else zeros) */
+bool pv_tcg_gcm_open(const uint8_t *key, const uint8_t *iv,
+                     const uint8_t *aad, size_t aad_len,
+                     const uint8_t *in, size_t len, const uint8_t *tag,
+                     uint8_t *out);
+/*
+ * Open a request of @len bytes at @req whose customer key is at
+ * @cust_pub and @nks key slots at @slots: the @sea bytes of its encrypted
+ * area in clear to @plain if a slot is for a host key and the tag
+ * matches.
+ */
+bool pv_tcg_request_open(S390PVTcgGuest *s, const uint8_t *req, uint32_t len,
+                         uint32_t cust_pub, uint32_t slots, uint32_t nks,
+                         uint32_t sea, uint8_t *plain, const PVHostKey **used);
+/* HKDF-SHA512 of @ikm with @salt and the text @info: @out_len bytes */
+bool pv_tcg_hkdf_sha512(const uint8_t *ikm, size_t ikm_len,
+                        const uint8_t *salt, size_t salt_len,
+                        const char *info, uint8_t *out, size_t out_len);
+/* AES-256-XTS with a 64-byte key and a 16-byte tweak */
+bool pv_tcg_xts_decrypt(const uint8_t *key, const uint8_t *tweak,
+                        const uint8_t *in, uint8_t *out, size_t len);
+
+/* attest.c */
 int pv_tcg_uvc_query_keys(S390PVTcgGuest *s, CPUS390XState *env,
                           uint64_t addr, uint16_t len, uint16_t *rc,
                           uintptr_t ra);
 int pv_tcg_uvc_attest(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
                       uint16_t len, uint16_t *rc, uintptr_t ra);
+
+/* secrets.c */
+/* SHA-512 over the store's add-request tags and its lock state (64 bytes) */
+void pv_tcg_store_hash(S390PVTcgGuest *s, uint8_t *out);
 int pv_tcg_uvc_secret(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
                       uint16_t cmd, uint16_t len, uint16_t *rc, uintptr_t ra);
-void pv_tcg_secrets_clear(S390PVTcgGuest *s);
+void pv_tcg_config_clear(S390PVTcgGuest *s);
 void pv_tcg_secrets_init(S390PVTcgGuest *s);
 void pv_tcg_secrets_free(S390PVTcgGuest *s);
 

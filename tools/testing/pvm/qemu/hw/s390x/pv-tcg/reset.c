@@ -30,7 +30,7 @@ void s390_pv_tcg_ipl(void)
         return;
     }
     pv_tcg_unshare_all(s);
-    pv_tcg_secrets_clear(s);
+    pv_tcg_config_clear(s);
     if (s->start_protected) {
         qatomic_set(&s->protected, true);
     }
@@ -74,7 +74,7 @@ void s390_pv_tcg_leave(void)
     }
     s->cnt.memory_clears++;
     pv_tcg_unshare_all(s);
-    pv_tcg_secrets_clear(s);
+    pv_tcg_config_clear(s);
     qatomic_set(&s->protected, false);
 }
 

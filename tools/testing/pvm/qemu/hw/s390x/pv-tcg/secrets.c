@@ -1,19 +1,20 @@
 /*
- * Emulated Ultravisor (TCG): host keys, attestation and the secret store
+ * Emulated Ultravisor (TCG): the secret store
  *
- * Query Ultravisor Keys (UVC 0x0002), Retrieve Attestation Measurement
- * (0x1020), Add Secret, List Secrets, Lock Secret Store and Retrieve
- * Secret (0x1031, 0x1033, 0x1034, 0x1035), with the block-length rules
- * and argument checks of the real Ultravisor in the documented order.
- * The contract, with its test host keys, is
- * tools/testing/pvm/qemu/attestation.md in the pvguest repository.  The
- * store holds max-assoc-secrets association secrets and max-retr-secrets
- * retrievable ones, keeps their values, and lives as long as the
- * protected configuration.  Retrieve hands back a plain secret as stored
- * and a key wrapped with a key of the configuration, as a real
- * Ultravisor hands back a protected key.
+ * Add Secret (UVC 0x1031) takes IBM's add-secret request (ASRCB) version
+ * 1: opened with a host key (crypto.c), bound to the running image (its
+ * PLD, ALD, TLD and SE-header tag) and, if the request names one, to the
+ * configuration UID, with the extension secret the SE header's secret
+ * control flags ask for.  List Secrets (0x1033), Lock Secret Store
+ * (0x1034) and Retrieve Secret (0x1035) work on the store, which holds
+ * max-assoc-secrets association secrets and max-retr-secrets retrievable
+ * ones and lives as long as the protected configuration.  Retrieve hands
+ * back a plain secret in its stored form and a key wrapped with a key of
+ * the configuration, as a real Ultravisor hands back a protected key.
+ * The checks and their order: tools/testing/pvm/qemu/attestation.md in the
+ * pvguest repository.
  *
- * Counters: uvc-attest, uvc-secret, uvc-query-keys.
+ * Counters: uvc-secret.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or (at
  * your option) any later version. See the COPYING file in the top-level
@@ -21,57 +22,14 @@
  */
 
 #include "qemu/osdep.h"
-#include "qemu/units.h"
+#include "qemu/cutils.h"
+#include "qemu/guest-random.h"
 #include "hw/s390x/s390-pv-tcg.h"
 #include "pv-tcg.h"
 
-#define UVCB_ATTEST_LEN     0x188
 #define UVCB_SECRET_LEN     0x48    /* Add, List, Retrieve Secret */
-#define UVCB_QUERY_KEYS_LEN 0x200
-#define QUERY_KEYS_HASHES   0x20
 #define UVCB_NODATA_LEN     0x40    /* Lock Secret Store */
-
-/* Retrieve Attestation Measurement control block */
-#define ATT_ARCB_ADDR       0x18
-#define ATT_CONT_TOKEN      0x20
-#define ATT_USER_DATA_LEN   0x2e
-#define ATT_USER_DATA       0x30
-#define ATT_USER_DATA_MAX   256
-#define ATT_MEAS_LEN        0x13c
-#define ATT_MEAS_ADDR       0x140
-#define ATT_CONFIG_UID      0x148
-#define ATT_ADD_DATA_LEN    0x15c
-#define ATT_ADD_DATA_ADDR   0x160
-
-/* Request control blocks: ARCB and the add-secret request share a header */
-#define RCB_HDR_LEN         0x40
-#define RCB_VERSION         0x08
-#define RCB_VERSION_1       0x0100
-#define RCB_LENGTH          0x0c
-#define RCB_NKS             0x27
-#define RCB_SEA             0x2c
-#define RCB_FLAGS           0x30
-#define RCB_KEY_SLOTS       0xe0
-#define RCB_KEY_SLOT_LEN    80
-#define RCB_TAG_LEN         16
-#define RCB_MIN_LEN         (RCB_KEY_SLOTS + RCB_TAG_LEN)
-#define RCB_MAX_LEN         (1 * MiB)
-#define ARCB_MAI            0x38
-#define ARCB_MAI_HMAC_SHA512 1
-
-#define PV_MEAS_KEY_LEN     64
-#define PV_MEAS_LEN         64      /* HMAC-SHA512 */
-#define PV_NONCE_LEN        16
-
-/* Secrets: the encrypted area of an add-secret request, the store */
 #define SECRET_CB_ADDR      0x20
-#define SECRET_TYPE         0x00
-#define SECRET_LEN          0x04
-#define SECRET_ID           0x08
-#define SECRET_HDR_LEN      0x28
-#define SECRET_ASSOCIATION_LEN 32
-#define SECRET_PLAIN_MAX    8192
-#define SECRET_WKVP_LEN     32      /* verification pattern of a wrapped key */
 #define LIST_CB_START       0x1e
 #define RETR_CB_INDEX       0x18
 #define RETR_CB_BUF_SIZE    0x1c
@@ -80,23 +38,44 @@
 #define LIST_ENTRY_LEN      0x30
 #define LIST_MAX_ENTRIES    ((PV_PAGE_SIZE - LIST_ENTRIES) / LIST_ENTRY_LEN)
 
-/* Response codes of these calls (facts §3.2, §3.3; attestation.md) */
-#define UVC_RC_ATT_CONT_TOKEN   0x0101
-#define UVC_RC_ATT_USER_DATA    0x0102
+/* Add-secret request control block version 1 */
+#define ASRCB_MAGIC         "asrcbM"
+#define ASRCB_FLAGS         0x30
+#define ASRCB_PLD           0x38
+#define ASRCB_ALD           0x78
+#define ASRCB_TLD           0xb8
+#define ASRCB_TAG           0xf8
+#define ASRCB_CUID          0x108
+#define ASRCB_CUST_PUB      0x418
+#define ASRCB_KEY_SLOTS     0x4b8
+#define ASRCB_EXT_LEN       32      /* the extension secret after the value */
+/* secret header, the last item of the plaintext part */
+#define SECRET_HDR_LISTED   0x30    /* u16 0, u16 type, u32 length, 8, ID */
+#define SECRET_HDR_META     0x10    /* u16 0, u16 1, u32 0, 8 */
+#define SECRET_HDR_TYPE     0x02
+#define SECRET_HDR_LEN      0x04
+#define SECRET_HDR_ID       0x10
+#define SECRET_TYPE_META    1
+#define SECRET_ASSOCIATION_LEN 32
+#define SECRET_PLAIN_MAX    8192    /* stored form: BE16 length, data, pad */
+#define SECRET_WKVP_LEN     32      /* verification pattern of a wrapped key */
+#define ASRCB_MIN_LEN       (ASRCB_KEY_SLOTS + SECRET_HDR_META + \
+                             ASRCB_EXT_LEN + PV_GCM_TAG_LEN)
+#define CCK_EXT_INFO        "IBM Z Ultravisor Add-Secret"
+
+/* Response codes (../shared/docs/se-formats.md §4.6, §5) */
+#define UVC_RC_SECRET_NOT_ALLOWED 0x0101
 #define UVC_RC_SECRETS_LOCKED   0x0102
-#define UVC_RC_RCB_ACCESS       0x0103
-#define UVC_RC_RCB_VERSION      0x0106
-#define UVC_RC_RCB_LENGTH       0x0107
-#define UVC_RC_RCB_NO_KEY_SLOTS 0x0108
-#define UVC_RC_RCB_SEA          0x0109
-#define UVC_RC_RCB_FLAGS        0x010a
-#define UVC_RC_ATT_ALGORITHM    0x010b
-#define UVC_RC_SECRET_TYPE      0x010b
-#define UVC_RC_RCB_UNSEAL       0x010c
-#define UVC_RC_ATT_MEAS_LEN     0x010d
-#define UVC_RC_SECRET_DUPLICATE 0x010d
-#define UVC_RC_ATT_ADD_DATA_LEN 0x010e
-#define UVC_RC_SECRETS_FULL     0x010e
+#define UVC_RC_SECRET_ACCESS    0x0103
+#define UVC_RC_SECRET_VERSION   0x0104
+#define UVC_RC_SECRET_SIZE      0x0105
+#define UVC_RC_SECRET_NKS       0x0106
+#define UVC_RC_SECRET_FLAGS     0x0107
+#define UVC_RC_SECRET_UNSEAL    0x0108
+#define UVC_RC_SECRET_TYPE      0x0109
+#define UVC_RC_SECRET_LENGTH    0x010a
+#define UVC_RC_SECRETS_FULL     0x010b
+#define UVC_RC_SECRET_REFUSED   0x010c  /* binding, extension, duplicate */
 #define UVC_RC_RETR_ACCESS      0x0102
 #define UVC_RC_RETR_BUF_SMALL   0x0109
 #define UVC_RC_RETR_EMPTY       0x010f
@@ -104,10 +83,13 @@
 #define UVC_RC_RETR_NOT_RETR    0x0111
 
 /*
- * The secret store lives as long as the protected configuration; so does
- * the key that wraps retrieved keys.
+ * What lives as long as the protected configuration: the secret store,
+ * its lock and the tags of the requests that filled it, the extension
+ * secret, the key that wraps retrieved keys, the configuration UID and
+ * the SE header's data.  A new configuration gets a new UID and wrapping
+ * key.
  */
-void pv_tcg_secrets_clear(S390PVTcgGuest *s)
+void pv_tcg_config_clear(S390PVTcgGuest *s)
 {
     unsigned int i;
 
@@ -121,262 +103,48 @@ void pv_tcg_secrets_clear(S390PVTcgGuest *s)
     s->nr_secrets = 0;
     s->nr_assoc = 0;
     s->secrets_locked = false;
+    if (s->store_tags) {
+        g_byte_array_set_size(s->store_tags, 0);
+    }
+    s->ext_secret_set = false;
+    memset(s->ext_secret, 0, sizeof(s->ext_secret));
     qemu_guest_getrandom_nofail(s->wrap_key, sizeof(s->wrap_key));
+    qemu_guest_getrandom_nofail(s->config_uid, sizeof(s->config_uid));
+    memset(&s->image, 0, sizeof(s->image));
 }
 
 void pv_tcg_secrets_init(S390PVTcgGuest *s)
 {
     s->secrets = g_new0(PVSecret, s->max_assoc_secrets + s->max_retr_secrets);
-    pv_tcg_secrets_clear(s);
+    s->store_tags = g_byte_array_new();
+    pv_tcg_config_clear(s);
 }
 
 void pv_tcg_secrets_free(S390PVTcgGuest *s)
 {
     if (s->secrets) {
-        pv_tcg_secrets_clear(s);
+        pv_tcg_config_clear(s);
         g_free(s->secrets);
         s->secrets = NULL;
-    }
-}
-
-
-/*
- * Attestation and secret store (tools/testing/pvm/qemu/attestation.md).
- * There are no host keys here: the model has one test host key, known by
- * its public host-key hash, whose cipher is the identity.  A request
- * sealed for it names that hash in a key slot and carries its encrypted
- * area in clear; any other request passes the checks a real Ultravisor
- * can make without unsealing and then fails as "cannot unseal".
- */
-const uint8_t pv_tcg_test_phkh[PV_PHKH_LEN] =
-    "pvguest emulated UV test hostkey";
-/* Query Ultravisor Keys also names a backup host key (never used) */
-const uint8_t pv_tcg_backup_phkh[PV_PHKH_LEN] =
-    "pvguest emulated UV backup key 1";
-
-/* A request control block (ARCB or add-secret request), read whole. */
-typedef struct PVRcb {
-    uint8_t *buf;
-    uint32_t len;
-    uint32_t nks;
-    uint32_t sea;
-    uint64_t flags;
-} PVRcb;
-
-static void pv_rcb_free(PVRcb *r)
-{
-    if (r->buf) {
-        /* the clear text of a request is as secret as the request */
-        memset(r->buf, 0, r->len);
-        g_free(r->buf);
-        r->buf = NULL;
+        g_byte_array_unref(s->store_tags);
+        s->store_tags = NULL;
     }
 }
 
 /*
- * Operand of a call that names guest memory: like the UVCB, a logical
- * address in the home space.  Unlike the UVCB, a bad address is answered
- * with a return code, so nothing is made pending on failure.
+ * The secret-store hash of attestation: SHA-512 over the tags of the
+ * successful add-secret requests in order, then one byte, 1 if locked.
  */
-static int pv_arg_rw(CPUS390XState *env, uint64_t addr, void *buf, int len,
-                     bool is_write)
+void pv_tcg_store_hash(S390PVTcgGuest *s, uint8_t *out)
 {
-    uint64_t mask = env->psw.mask;
-    int ret;
+    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA512);
+    uint8_t locked = s->secrets_locked;
+    gsize len = 64;
 
-    if (mask & PSW_MASK_DAT) {
-        env->psw.mask = (mask & ~PSW_MASK_ASC) | PSW_ASC_HOME;
-    }
-    ret = s390_cpu_virt_mem_rw_noexc(env_archcpu(env), addr, buf, len,
-                                     is_write);
-    env->psw.mask = mask;
-    return ret;
-}
-
-/*
- * Read and check the header of a request control block.  @attest selects
- * the rule for the size of the encrypted area: the measurement key and an
- * optional nonce (attestation), or at least a secret's header (add
- * secret).  Returns UVC_RC_EXECUTED with @r filled, or the response code.
- */
-static uint16_t pv_rcb_read(CPUS390XState *env, uint64_t addr, bool attest,
-                            uint64_t flags_ok, PVRcb *r)
-{
-    uint8_t hdr[RCB_HDR_LEN];
-    uint64_t want;
-
-    memset(r, 0, sizeof(*r));
-    if (pv_arg_rw(env, addr, hdr, sizeof(hdr), false)) {
-        return UVC_RC_RCB_ACCESS;
-    }
-    if (ldl_be_p(hdr + RCB_VERSION) != RCB_VERSION_1) {
-        return UVC_RC_RCB_VERSION;
-    }
-    r->len = ldl_be_p(hdr + RCB_LENGTH);
-    if (r->len < RCB_MIN_LEN || r->len > RCB_MAX_LEN) {
-        return UVC_RC_RCB_LENGTH;
-    }
-    r->nks = hdr[RCB_NKS];
-    if (!r->nks) {
-        return UVC_RC_RCB_NO_KEY_SLOTS;
-    }
-    r->flags = ldq_be_p(hdr + RCB_FLAGS);
-    if (r->flags & ~flags_ok) {
-        return UVC_RC_RCB_FLAGS;
-    }
-    r->sea = ldl_be_p(hdr + RCB_SEA);
-    if (attest) {
-        want = PV_MEAS_KEY_LEN + (r->flags & PAF_NONCE ? PV_NONCE_LEN : 0);
-        if (r->sea != want) {
-            return UVC_RC_RCB_SEA;
-        }
-    } else if (r->sea < SECRET_HDR_LEN) {
-        return UVC_RC_RCB_SEA;
-    }
-    want = RCB_KEY_SLOTS + (uint64_t)r->nks * RCB_KEY_SLOT_LEN + r->sea +
-           RCB_TAG_LEN;
-    if (r->len != want) {
-        return UVC_RC_RCB_LENGTH;
-    }
-    r->buf = g_malloc(r->len);
-    if (pv_arg_rw(env, addr, r->buf, r->len, false)) {
-        pv_rcb_free(r);
-        return UVC_RC_RCB_ACCESS;
-    }
-    return UVC_RC_EXECUTED;
-}
-
-/* The encrypted area in clear, or NULL if no key slot is for our key. */
-static const uint8_t *pv_rcb_unseal(const PVRcb *r)
-{
-    uint32_t i;
-
-    for (i = 0; i < r->nks; i++) {
-        if (!memcmp(r->buf + RCB_KEY_SLOTS + i * RCB_KEY_SLOT_LEN,
-                    pv_tcg_test_phkh, PV_PHKH_LEN)) {
-            return r->buf + RCB_KEY_SLOTS + r->nks * RCB_KEY_SLOT_LEN;
-        }
-    }
-    return NULL;
-}
-
-/* Additional data the plaintext attestation flags ask for, in order. */
-static uint32_t pv_attest_add_data(uint64_t paf, const uint8_t *nonce,
-                                   uint8_t *out)
-{
-    uint32_t n = 0;
-
-    if (paf & PAF_IMAGE_PHKH) {
-        if (out) {
-            memcpy(out + n, pv_tcg_test_phkh, PV_PHKH_LEN);
-        }
-        n += PV_PHKH_LEN;
-    }
-    if (paf & PAF_ATTEST_PHKH) {
-        if (out) {
-            memcpy(out + n, pv_tcg_test_phkh, PV_PHKH_LEN);
-        }
-        n += PV_PHKH_LEN;
-    }
-    if (paf & PAF_NONCE) {
-        if (out) {
-            memcpy(out + n, nonce, PV_NONCE_LEN);
-        }
-        n += PV_NONCE_LEN;
-    }
-    return n;
-}
-
-static uint16_t pv_attest(S390PVTcgGuest *s, CPUS390XState *env, uint8_t *cb,
-                          uintptr_t ra)
-{
-    uint8_t add[2 * PV_PHKH_LEN + PV_NONCE_LEN];
-    uint8_t meas[PV_MEAS_LEN];
-    uint32_t user_len, add_len;
-    const uint8_t *key;
-    gsize meas_len = sizeof(meas);
-    GHmac *hmac;
-    PVRcb r;
-    uint16_t rc;
-
-    if (ldq_be_p(cb + ATT_CONT_TOKEN)) {
-        return UVC_RC_ATT_CONT_TOKEN;
-    }
-    user_len = lduw_be_p(cb + ATT_USER_DATA_LEN);
-    if (user_len > ATT_USER_DATA_MAX) {
-        return UVC_RC_ATT_USER_DATA;
-    }
-    rc = pv_rcb_read(env, ldq_be_p(cb + ATT_ARCB_ADDR), true, PAF_SUPPORTED,
-                     &r);
-    if (rc != UVC_RC_EXECUTED) {
-        return rc;
-    }
-    if (ldl_be_p(r.buf + ARCB_MAI) != ARCB_MAI_HMAC_SHA512) {
-        rc = UVC_RC_ATT_ALGORITHM;
-    } else if (ldl_be_p(cb + ATT_MEAS_LEN) < PV_MEAS_LEN) {
-        rc = UVC_RC_ATT_MEAS_LEN;
-    } else if (ldl_be_p(cb + ATT_ADD_DATA_LEN) <
-               pv_attest_add_data(r.flags, NULL, NULL)) {
-        rc = UVC_RC_ATT_ADD_DATA_LEN;
-    }
-    /* the length checks come first: they need no unsealing */
-    key = rc == UVC_RC_EXECUTED ? pv_rcb_unseal(&r) : NULL;
-    if (rc == UVC_RC_EXECUTED && !key) {
-        rc = UVC_RC_RCB_UNSEAL;
-    }
-    if (rc != UVC_RC_EXECUTED) {
-        pv_rcb_free(&r);
-        return rc;
-    }
-    add_len = pv_attest_add_data(r.flags, key + PV_MEAS_KEY_LEN, add);
-
-    hmac = g_hmac_new(G_CHECKSUM_SHA512, key, PV_MEAS_KEY_LEN);
-    g_hmac_update(hmac, s->config_uid, sizeof(s->config_uid));
-    g_hmac_update(hmac, cb + ATT_USER_DATA, user_len);
-    g_hmac_update(hmac, add, add_len);
-    g_hmac_get_digest(hmac, meas, &meas_len);
-    g_hmac_unref(hmac);
-    pv_rcb_free(&r);
-
-    /* Output areas behave like the UVCB: a bad address is an exception. */
-    if (pv_tcg_uvcb_rw(env, ldq_be_p(cb + ATT_MEAS_ADDR), meas,
-                       sizeof(meas), true) ||
-        (add_len && pv_tcg_uvcb_rw(env, ldq_be_p(cb + ATT_ADD_DATA_ADDR),
-                                   add, add_len, true))) {
-        s390_cpu_virt_mem_handle_exc(env_archcpu(env), ra);
-    }
-    memcpy(cb + ATT_CONFIG_UID, s->config_uid, sizeof(s->config_uid));
-    stl_be_p(cb + ATT_ADD_DATA_LEN, add_len);
-    return UVC_RC_EXECUTED;
-}
-
-int pv_tcg_uvc_attest(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
-                      uint16_t len, uint16_t *rc, uintptr_t ra)
-{
-    uint8_t cb[UVCB_ATTEST_LEN];
-
-    s->cnt.uvc_attest++;
-    if (!(pv_tcg_installed_calls(s) & uv_call_bit(UV_BIT_RETR_ATTEST))) {
-        *rc = UVC_RC_INV_CMD;
-        return 1;
-    }
-    if (len != UVCB_ATTEST_LEN) {
-        *rc = UVC_RC_INV_LEN;
-        return 1;
-    }
-    if (pv_tcg_uvcb_rw(env, addr, cb, sizeof(cb), false)) {
-        s390_cpu_virt_mem_handle_exc(env_archcpu(env), ra);
-    }
-    *rc = pv_attest(s, env, cb, ra);
-    if (*rc != UVC_RC_EXECUTED) {
-        return 1;
-    }
-    /* configuration UID and the length of the additional data */
-    if (pv_tcg_uvcb_rw(env, addr + ATT_CONFIG_UID, cb + ATT_CONFIG_UID,
-                       ATT_ADD_DATA_LEN + 4 - ATT_CONFIG_UID, true)) {
-        s390_cpu_virt_mem_handle_exc(env_archcpu(env), ra);
-    }
-    return 0;
+    g_checksum_update(c, s->store_tags->data, s->store_tags->len);
+    g_checksum_update(c, &locked, 1);
+    g_checksum_get_digest(c, out, &len);
+    g_checksum_free(c);
 }
 
 /* Clear length of each key type (4-10, 0x11-0x15), in that order */
@@ -389,19 +157,27 @@ static const uint8_t pv_key_lens[][2] = {
 };
 
 /*
- * Whether a secret of @type and clear length @len is accepted, and how
- * long it is listed and retrieved (0 if refused): a key as a protected
- * key, the key wrapped and a verification pattern.
+ * Whether a secret of @type with the @len-byte value @v is accepted, and
+ * how long it is listed and retrieved (0 if refused): a plain secret in
+ * its stored form (BE16 data length, the data, zeros to a multiple of 16
+ * bytes), a key as a protected key, the key wrapped and a verification
+ * pattern.
  */
-static uint32_t pv_secret_len(uint16_t type, uint32_t len)
+static uint32_t pv_secret_len(uint16_t type, const uint8_t *v, uint32_t len)
 {
     unsigned int k;
+    uint32_t data;
 
     if (type == SECRET_TYPE_ASSOCIATION) {
         return len == SECRET_ASSOCIATION_LEN ? len : 0;
     }
     if (type == SECRET_TYPE_PLAIN) {
-        return len >= 1 && len <= SECRET_PLAIN_MAX ? len : 0;
+        if (len < 16 || len > SECRET_PLAIN_MAX || len % 16) {
+            return 0;
+        }
+        data = lduw_be_p(v);
+        return data && 2 + data <= len && len - (2 + data) < 16 &&
+               buffer_is_zero(v + 2 + data, len - 2 - data) ? len : 0;
     }
     if (type >= SECRET_TYPE_AES_128 && type <= SECRET_TYPE_HMAC_512) {
         k = type - SECRET_TYPE_AES_128;
@@ -411,6 +187,13 @@ static uint32_t pv_secret_len(uint16_t type, uint32_t len)
         return 0;
     }
     return len == pv_key_lens[k][0] ? len + SECRET_WKVP_LEN : 0;
+}
+
+static bool pv_secret_type_ok(uint16_t type)
+{
+    return type == SECRET_TYPE_META ||
+           (type >= SECRET_TYPE_ASSOCIATION && type <= SECRET_TYPE_HMAC_512) ||
+           (type >= SECRET_TYPE_EC_P256 && type <= SECRET_TYPE_ED448);
 }
 
 /*
@@ -446,60 +229,169 @@ static void pv_secret_wrap(S390PVTcgGuest *s, const PVSecret *e, uint8_t *out)
     memset(block, 0, sizeof(block));
 }
 
+/*
+ * The plaintext checks of an add-secret request, in our order: version,
+ * key slots, sizes, flags.  Returns UVC_RC_EXECUTED with the request in
+ * @buf (g_free it), its length in @len, the secret header's length in
+ * @hdr_len and the encrypted area's in @sea.
+ */
+static uint16_t pv_asrcb_read(CPUS390XState *env, uint64_t addr,
+                              uint8_t **buf, uint32_t *len, uint32_t *nks,
+                              uint32_t *hdr_len, uint32_t *sea)
+{
+    uint8_t hdr[RCB_HDR_LEN];
+    uint64_t slots_end;
+
+    *buf = NULL;
+    if (pv_tcg_arg_rw(env, addr, hdr, sizeof(hdr), false)) {
+        return UVC_RC_SECRET_ACCESS;
+    }
+    if (memcmp(hdr, ASRCB_MAGIC, strlen(ASRCB_MAGIC)) ||
+        ldl_be_p(hdr + RCB_VERSION) != RCB_VERSION_1) {
+        return UVC_RC_SECRET_VERSION;
+    }
+    *len = ldl_be_p(hdr + RCB_LENGTH);
+    *nks = hdr[RCB_NKS];
+    *sea = ldl_be_p(hdr + RCB_SEA);
+    if (!*nks) {
+        return UVC_RC_SECRET_NKS;
+    }
+    slots_end = ASRCB_KEY_SLOTS + (uint64_t)*nks * PV_KEY_SLOT_LEN;
+    if (*len > RCB_MAX_LEN || *len < ASRCB_MIN_LEN ||
+        *sea < ASRCB_EXT_LEN ||
+        slots_end + *sea + PV_GCM_TAG_LEN > *len) {
+        return UVC_RC_SECRET_SIZE;
+    }
+    *hdr_len = *len - PV_GCM_TAG_LEN - *sea - slots_end;
+    if (*hdr_len != SECRET_HDR_META && *hdr_len != SECRET_HDR_LISTED) {
+        return UVC_RC_SECRET_SIZE;
+    }
+    *buf = g_malloc(*len);
+    if (pv_tcg_arg_rw(env, addr, *buf, *len, false)) {
+        g_free(*buf);
+        *buf = NULL;
+        return UVC_RC_SECRET_ACCESS;
+    }
+    if (ldq_be_p(*buf + ASRCB_FLAGS) & ~ASRCB_FLAGS_SUPPORTED) {
+        g_free(*buf);
+        *buf = NULL;
+        return UVC_RC_SECRET_FLAGS;
+    }
+    return UVC_RC_EXECUTED;
+}
+
+/*
+ * Is the opened request for this configuration: the running image's
+ * digests and header tag, the configuration UID if it names one, and the
+ * extension secret (derived from the image's customer communication key
+ * if the image's secret control flags say so, else the one the first
+ * request brought)?
+ */
+static bool pv_asrcb_bound(S390PVTcgGuest *s, const uint8_t *req,
+                           const uint8_t *ext)
+{
+    uint8_t want[ASRCB_EXT_LEN];
+    bool ok;
+
+    if (memcmp(req + ASRCB_PLD, s->image.pld, PV_DIGEST_LEN) ||
+        memcmp(req + ASRCB_ALD, s->image.ald, PV_DIGEST_LEN) ||
+        memcmp(req + ASRCB_TLD, s->image.tld, PV_DIGEST_LEN) ||
+        memcmp(req + ASRCB_TAG, s->image.tag, PV_GCM_TAG_LEN)) {
+        return false;
+    }
+    if (!buffer_is_zero(req + ASRCB_CUID, sizeof(s->config_uid)) &&
+        memcmp(req + ASRCB_CUID, s->config_uid, sizeof(s->config_uid))) {
+        return false;
+    }
+    if (s->image.scf & PV_SE_SCF_CCK_EXT) {
+        ok = pv_tcg_hkdf_sha512(s->image.cck, PV_CCK_LEN, s->image.tag,
+                                PV_GCM_TAG_LEN, CCK_EXT_INFO, want,
+                                sizeof(want)) &&
+             !memcmp(want, ext, sizeof(want));
+        memset(want, 0, sizeof(want));
+        return ok;
+    }
+    return !s->ext_secret_set || !memcmp(s->ext_secret, ext, ASRCB_EXT_LEN);
+}
+
 static uint16_t pv_add_secret(S390PVTcgGuest *s, CPUS390XState *env,
                               uint64_t addr)
 {
-    const uint8_t *ea;
-    uint32_t len, listed, i;
+    g_autofree uint8_t *plain = NULL;
+    uint32_t len, nks, hdr_len, sea, vlen, listed, i;
+    const uint8_t *shdr;
+    uint8_t *req;
     uint16_t type, rc;
     PVSecret *e;
     bool assoc;
-    PVRcb r;
 
     if (s->secrets_locked) {
         return UVC_RC_SECRETS_LOCKED;
     }
-    rc = pv_rcb_read(env, addr, false, 0, &r);
+    rc = pv_asrcb_read(env, addr, &req, &len, &nks, &hdr_len, &sea);
     if (rc != UVC_RC_EXECUTED) {
         return rc;
     }
-    ea = pv_rcb_unseal(&r);
-    if (!ea) {
-        rc = UVC_RC_RCB_UNSEAL;
+    plain = g_malloc(sea);
+    if (!pv_tcg_request_open(s, req, len, ASRCB_CUST_PUB, ASRCB_KEY_SLOTS,
+                             nks, sea, plain, NULL)) {
+        rc = UVC_RC_SECRET_UNSEAL;
         goto out;
     }
-    type = lduw_be_p(ea + SECRET_TYPE);
-    len = ldl_be_p(ea + SECRET_LEN);
-    if ((uint64_t)SECRET_HDR_LEN + len != r.sea) {
-        rc = UVC_RC_RCB_SEA;
+    vlen = sea - ASRCB_EXT_LEN;
+    if (!pv_asrcb_bound(s, req, plain + vlen)) {
+        rc = UVC_RC_SECRET_REFUSED;
         goto out;
     }
-    listed = pv_secret_len(type, len);
-    if (!listed) {
+    shdr = req + ASRCB_KEY_SLOTS + nks * PV_KEY_SLOT_LEN;
+    type = lduw_be_p(shdr + SECRET_HDR_TYPE);
+    if (!pv_secret_type_ok(type) ||
+        (hdr_len == SECRET_HDR_META) != (type == SECRET_TYPE_META)) {
         rc = UVC_RC_SECRET_TYPE;
         goto out;
     }
-    for (i = 0; i < s->nr_secrets; i++) {
-        if (!memcmp(s->secrets[i].id, ea + SECRET_ID, PV_SECRET_ID_LEN)) {
-            rc = UVC_RC_SECRET_DUPLICATE;
+    if (ldl_be_p(shdr + SECRET_HDR_LEN) != vlen) {
+        rc = UVC_RC_SECRET_LENGTH;
+        goto out;
+    }
+    listed = type == SECRET_TYPE_META ? 0 : pv_secret_len(type, plain, vlen);
+    if (type == SECRET_TYPE_META ? vlen != 0 : !listed) {
+        rc = UVC_RC_SECRET_LENGTH;
+        goto out;
+    }
+    for (i = 0; type != SECRET_TYPE_META && i < s->nr_secrets; i++) {
+        if (!memcmp(s->secrets[i].id, shdr + SECRET_HDR_ID,
+                    PV_SECRET_ID_LEN)) {
+            rc = UVC_RC_SECRET_REFUSED;
             goto out;
         }
     }
     assoc = type == SECRET_TYPE_ASSOCIATION;
-    if (assoc ? s->nr_assoc >= s->max_assoc_secrets
-              : s->nr_secrets - s->nr_assoc >= s->max_retr_secrets) {
+    if (type != SECRET_TYPE_META &&
+        (assoc ? s->nr_assoc >= s->max_assoc_secrets
+               : s->nr_secrets - s->nr_assoc >= s->max_retr_secrets)) {
         rc = UVC_RC_SECRETS_FULL;
+        goto out;
+    }
+    if (!s->ext_secret_set) {
+        memcpy(s->ext_secret, plain + vlen, ASRCB_EXT_LEN);
+        s->ext_secret_set = true;
+    }
+    g_byte_array_append(s->store_tags, req + len - PV_GCM_TAG_LEN,
+                        PV_GCM_TAG_LEN);
+    if (type == SECRET_TYPE_META) {
         goto out;
     }
     e = &s->secrets[s->nr_secrets++];
     e->type = type;
     e->len = listed;
-    memcpy(e->id, ea + SECRET_ID, PV_SECRET_ID_LEN);
-    e->value = g_memdup2(ea + SECRET_HDR_LEN, len);
-    e->value_len = len;
+    memcpy(e->id, shdr + SECRET_HDR_ID, PV_SECRET_ID_LEN);
+    e->value = g_memdup2(plain, vlen);
+    e->value_len = vlen;
     s->nr_assoc += assoc;
 out:
-    pv_rcb_free(&r);
+    memset(plain, 0, sea);
+    g_free(req);
     return rc;
 }
 
@@ -554,37 +446,11 @@ static uint16_t pv_retrieve_secret(S390PVTcgGuest *s, CPUS390XState *env,
         pv_secret_wrap(s, e, out);
     }
     /* unlike the UVCB, an output area it cannot write is a return code */
-    if (pv_arg_rw(env, ldq_be_p(cb + RETR_CB_BUF_ADDR), out, e->len, true)) {
+    if (pv_tcg_arg_rw(env, ldq_be_p(cb + RETR_CB_BUF_ADDR), out, e->len, true)) {
         rc = UVC_RC_RETR_ACCESS;
     }
     memset(out, 0, e->len);
     return rc;
-}
-
-int pv_tcg_uvc_query_keys(S390PVTcgGuest *s, CPUS390XState *env,
-                          uint64_t addr, uint16_t len, uint16_t *rc,
-                          uintptr_t ra)
-{
-    uint8_t cb[UVCB_QUERY_KEYS_LEN] = {};
-
-    s->cnt.uvc_query_keys++;
-    if (!(pv_tcg_installed_calls(s) & uv_call_bit(UV_BIT_QUERY_KEYS))) {
-        *rc = UVC_RC_INV_CMD;
-        return 1;
-    }
-    if (len != UVCB_QUERY_KEYS_LEN) {
-        *rc = UVC_RC_INV_LEN;
-        return 1;
-    }
-    memcpy(cb + QUERY_KEYS_HASHES, pv_tcg_test_phkh, PV_PHKH_LEN);
-    memcpy(cb + QUERY_KEYS_HASHES + PV_PHKH_LEN, pv_tcg_backup_phkh,
-           PV_PHKH_LEN);
-    if (pv_tcg_uvcb_rw(env, addr + QUERY_KEYS_HASHES, cb + QUERY_KEYS_HASHES,
-                       UVCB_QUERY_KEYS_LEN - QUERY_KEYS_HASHES, true)) {
-        s390_cpu_virt_mem_handle_exc(env_archcpu(env), ra);
-    }
-    *rc = UVC_RC_EXECUTED;
-    return 0;
 }
 
 int pv_tcg_uvc_secret(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,

@@ -39,6 +39,7 @@
 #include "qemu/bitmap.h"
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
+#include "qemu/guest-random.h"
 #include "exec/address-spaces.h"
 #include "qapi/error.h"
 #include "qemu/main-loop.h"

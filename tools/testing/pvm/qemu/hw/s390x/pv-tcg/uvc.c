@@ -29,7 +29,9 @@
 
 #define UVCB_QUI_MIN_LEN    0xa8
 
-/* Query fields beyond the installed calls (attestation, secrets) */
+/* Query fields beyond the installed calls (SE images, attestation, secrets) */
+#define QUI_SUPP_SE_HDR_VER     0xb0
+#define QUI_SUPP_SE_HDR_PCF     0xb8
 #define QUI_SUPP_ATT_HDR_VER    0xe0
 #define QUI_SUPP_ATT_PFLAGS     0xe8
 #define QUI_SUPP_SECRET_VER     0xf8
@@ -127,8 +129,8 @@ uint64_t pv_tcg_installed_calls(S390PVTcgGuest *s)
  * Control blocks are at logical addresses resolved in the home space
  * (facts §1.1); with DAT off they are real addresses.
  */
-int pv_tcg_uvcb_rw(CPUS390XState *env, uint64_t addr, void *buf, int len,
-                   bool is_write)
+static int pv_home_rw(CPUS390XState *env, uint64_t addr, void *buf, int len,
+                      bool is_write, bool exc)
 {
     uint64_t mask = env->psw.mask;
     int ret;
@@ -136,9 +138,30 @@ int pv_tcg_uvcb_rw(CPUS390XState *env, uint64_t addr, void *buf, int len,
     if (mask & PSW_MASK_DAT) {
         env->psw.mask = (mask & ~PSW_MASK_ASC) | PSW_ASC_HOME;
     }
-    ret = s390_cpu_virt_mem_rw(env_archcpu(env), addr, 0, buf, len, is_write);
+    ret = exc ? s390_cpu_virt_mem_rw(env_archcpu(env), addr, 0, buf, len,
+                                     is_write)
+              : s390_cpu_virt_mem_rw_noexc(env_archcpu(env), addr, buf, len,
+                                           is_write);
     env->psw.mask = mask;
     return ret;
+}
+
+int pv_tcg_uvcb_rw(CPUS390XState *env, uint64_t addr, void *buf, int len,
+                   bool is_write)
+{
+    return pv_home_rw(env, addr, buf, len, is_write, true);
+}
+
+/*
+ * An operand of a call that names guest memory (a request, an output
+ * buffer): like the UVCB, a logical address in the home space.  Unlike
+ * the UVCB, a bad address is answered with a return code, so nothing is
+ * made pending on failure.
+ */
+int pv_tcg_arg_rw(CPUS390XState *env, uint64_t addr, void *buf, int len,
+                  bool is_write)
+{
+    return pv_home_rw(env, addr, buf, len, is_write, false);
 }
 
 /* Secret types Add Secret accepts, MSB0: 2-10 and 0x11-0x15 */
@@ -172,12 +195,15 @@ static int pv_uvc_query(S390PVTcgGuest *s, CPUS390XState *env, uint64_t addr,
     /* Host-oriented fields a guest may still look at. */
     stq_be_p(qui + 0x80, s->ram_size - 1);
     stw_be_p(qui + 0x9e, ms->smp.max_cpus - 1);
+    /* what unpack accepts: SE header version 0x100, its flags */
+    stq_be_p(qui + QUI_SUPP_SE_HDR_VER, 1ULL << 63);
+    stq_be_p(qui + QUI_SUPP_SE_HDR_PCF, PV_SE_PCF_SUPPORTED);
     if (s->protected) {
         /* what the attestation and secret-store calls accept */
         stq_be_p(qui + QUI_SUPP_ATT_HDR_VER, 1ULL << 63);
         stq_be_p(qui + QUI_SUPP_ATT_PFLAGS, PAF_SUPPORTED);
         stq_be_p(qui + QUI_SUPP_SECRET_VER, 1ULL << 63);
-        stq_be_p(qui + QUI_SUPP_SECRET_PCF, 0);
+        stq_be_p(qui + QUI_SUPP_SECRET_PCF, ASRCB_FLAGS_SUPPORTED);
         stq_be_p(qui + QUI_SUPP_SECRET_TYPES, pv_supported_secret_types());
         stw_be_p(qui + QUI_MAX_ASSOC_SECRETS, s->max_assoc_secrets);
         stw_be_p(qui + QUI_MAX_RETR_SECRETS, s->max_retr_secrets);
