@@ -24,7 +24,7 @@ JOBS      ?= $(shell nproc)
 export PVM_CACHE JOBS
 
 PVM      := tools/testing/pvm
-RUN      := python3 $(PVM)/pvm-run
+RUN      := /usr/bin/python3 $(PVM)/pvm-run
 RESULTS  := $(BUILD)/results
 OURS     := $(BUILD)/linux
 UPSTREAM := $(BUILD)/linux-upstream
@@ -61,10 +61,10 @@ MATRIX   = $(RUN) matrix --table $(PVM)/boots --qemu $(QEMU) --results $(RESULTS
 	   --suites $(subst $() ,$(comma),$(SUITES)) --set PV_FACILITIES=$(PV_FACILITIES) \
 	   --set PV_FACILITIES_NOSECRETS=$(PV_FACILITIES_NOSECRETS) \
 	   --set PV_FACILITIES_NORETRIEVE=$(PV_FACILITIES_NORETRIEVE) \
-	   --set SE_SUITES=$(subst $() ,$(comma),$(SE_SUITES))
+	   --set SE_SUITES=$(subst $() ,$(comma),$(SE_SUITES)) --host-key $(HOST_KEY)
 comma := ,
 
-.PHONY: need-deps se-images se-boots boots bench series-steps kernel-nopvguest kernel-sections qemu qemu-checkpatch qemu-steps payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
+.PHONY: need-deps keys se-images se-boots boots bench series-steps kernel-nopvguest kernel-sections qemu qemu-checkpatch qemu-steps payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
 	upstream-kernel initramfs host-tests summary clean distclean help
 
 all: boot
@@ -122,12 +122,23 @@ kernel-nopvguest: tree
 upstream-kernel: upstream-tree
 	@bash $(PVM)/kernel.sh $(UPSTREAM) -upstream
 
+# ---- host keys of the emulated Ultravisor ---------------------------------
+# made once per build directory: two EC P-521 key pairs (host and backup)
+# and their host-key documents, which images and requests are sealed for
+KEYS     := $(BUILD)/keys
+HOST_KEY := $(KEYS)/host.key:$(KEYS)/backup.key
+HKD      := $(KEYS)/host.crt
+keys: $(HKD)
+$(HKD):
+	@$(PVM)/seimg/pvm-hostkey $(KEYS)
+
 # the test module in it is built against our kernel (initramfs.sh says so
 # if that is not built yet): a rebuilt kernel rebuilds it
 $(INITRD): $(BUILD)/linux.version $(PVM)/initramfs.sh $(PVM)/initramfs/init \
 	   $(wildcard $(PVM)/guest/* $(PVM)/guest/lib/* $(PVM)/module/*) \
-	   $(wildcard $(OURS)/.out/arch/s390/boot/bzImage)
-	@bash $(PVM)/initramfs.sh $(OURS) $@
+	   $(wildcard $(OURS)/.out/arch/s390/boot/bzImage) $(HKD)
+	@PVM_HOST_KEYS=$$($(PVM)/seimg/pvm-hostkey --hashes $(KEYS)) \
+		bash $(PVM)/initramfs.sh $(OURS) $@
 
 initramfs: $(INITRD)
 
@@ -148,18 +159,27 @@ payloads:
 
 # ---- protected (SE) boot images: tools/testing/pvm/seimg ------------------
 # our kernel and initramfs as an SE image that enters protected mode itself
-# (diag 308 subcodes 8 and 10), a test payload as one, and broken images
+# (diag 308 subcodes 8 and 10), a test payload as one, and broken images.
+# ours.img keeps its header and customer communication key beside it, and
+# its secret control flags ask for CCK-derived extension secrets: the
+# runner makes the boot's add-secret requests for it from these
 SE       := $(BUILD)/se
-SEIMG    = $(PVM)/seimg/pvm-seimg --stage3a $(SE)/stage3a.elf --stage3b $(SE)/stage3b.bin
+SEIMG    = $(PVM)/seimg/pvm-seimg --stage3a $(SE)/stage3a.elf --stage3b $(SE)/stage3b.bin \
+	   --host-key-document $(HKD)
 SE_SUITES := smoke blk kselftest
-SE_DAMAGE := header hash misalign key pcf
-se-images: kernel upstream-kernel initramfs
+SE_DAMAGE := header hash misalign key pcf tag
+se-images: kernel upstream-kernel initramfs keys
 	@$(MAKE) -s -C $(PVM)/seimg O=$(abspath $(SE))
+	@head -c 32 /dev/urandom > $(SE)/ours.cck
 	@$(SEIMG) --kernel $(OURS)/.out/arch/s390/boot/bzImage --initrd $(INITRD) -o $(SE)/ours.img \
+		--header-out $(SE)/ours.hdr --comm-key $(SE)/ours.cck --cck-extension \
 		--cmdline "$(call APPEND,$(OURS),pv) pvm.facilities=$(PV_FACILITIES) pvm.blk=64,2 pvm.suites=$(subst $() ,$(comma),$(SE_SUITES))"
 	@$(SEIMG) --kernel $(UPSTREAM)/.out/arch/s390/boot/bzImage --initrd $(INITRD) -o $(SE)/upstream.img \
 		--cmdline "$(call APPEND,$(UPSTREAM),pv) pvm.suites=smoke"
 	@$(SEIMG) --kernel $(SE)/inside.elf -o $(SE)/inside.img
+	@$(SEIMG) --kernel $(SE)/inside.elf --no-encrypt -o $(SE)/inside-plain.img
+	@$(PVM)/seimg/pvm-seimg --stage3a $(SE)/stage3a.elf --stage3b $(SE)/stage3b.bin \
+		--host-key-document $(KEYS)/backup.crt --kernel $(SE)/inside.elf -o $(SE)/inside-backup.img
 	@for d in $(SE_DAMAGE); do $(SEIMG) --kernel $(OURS)/.out/arch/s390/boot/bzImage \
 		--initrd $(INITRD) --cmdline console=ttysclp0 --damage $$d -o $(SE)/bad-$$d.img || exit 1; done
 
@@ -168,20 +188,21 @@ se-boots: se-images qemu
 	@$(MATRIX) --group se
 
 # boots of the table by name: make boots ONLY=ours-pv-negative,upstream-pv
-boots: kernel upstream-kernel initramfs qemu
+boots: kernel upstream-kernel initramfs qemu keys
 	@mkdir -p $(RESULTS)
 	@$(MATRIX) --only $(ONLY)
 
-emu-tests: qemu payloads
+emu-tests: qemu payloads keys
 	@$(RUN) payloads --qemu $(QEMU) --dir $(PAYLOADS) --cases $(PVM)/qemu/tests/cases \
-		--results $(RESULTS)
+		--host-key $(HOST_KEY) --results $(RESULTS)
 
 # ---- tests ------------------------------------------------------------------
 host-tests:
 	@$(RUN) tap --name host.tap-parser --results $(RESULTS) -- python3 $(PVM)/tests/test_tap.py
 	@$(RUN) tap --name host.boot-table --results $(RESULTS) -- python3 $(PVM)/tests/test_matrix.py
+	@$(RUN) tap --name host.secure --results $(RESULTS) -- /usr/bin/python3 $(PVM)/tests/test_secure.py
 
-boot: need-deps kernel initramfs qemu
+boot: need-deps kernel initramfs qemu keys
 	@rm -rf $(RESULTS)
 	@$(MATRIX) --group main
 	@$(RUN) summary $(RESULTS)

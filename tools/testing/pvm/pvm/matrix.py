@@ -148,7 +148,13 @@ def argv(b, ctx):
     else:
         suites = b['suites'].split(',')
     if kernel.startswith('se:'):
-        args += ['--kernel', os.path.join(ctx['se'], kernel[3:])]
+        image = os.path.join(ctx['se'], kernel[3:])
+        args += ['--kernel', image]
+        # what the image was made with: its header and communication key
+        for ext, opt in (('.hdr', '--se-header'), ('.cck', '--se-cck')):
+            path = os.path.splitext(image)[0] + ext
+            if os.path.exists(path):
+                args += [opt, path]
     elif kernel == 'ours-nopvguest':
         args += ['--kernel', os.path.join(ctx['trees']['ours'], '.out-nopvguest',
                                           'arch/s390/boot/bzImage'),
@@ -167,6 +173,11 @@ def argv(b, ctx):
         args.append('--pv')
     elif b['mode'] == 'uv':
         args.append('--uv')
+    if b['mode'] in ('pv', 'uv') and ctx.get('host_key'):
+        args += ['--host-key', ctx['host_key']]
+        # the suites that make Ultravisor calls get requests made for them
+        if {'kselftest', 'exposure'} & set(suites):
+            args.append('--requests')
     for s in suites:
         args += ['--expect-suite', s]
     return args + b['options']

@@ -87,7 +87,9 @@ def qemu_command(args, scratch, images=()):
     if args.pv or args.uv:
         start = ['start-protected=on'] if args.pv else []
         plant = [f'canary={canary.encode().hex()}'] if canary else []
-        opts = ','.join(['s390-pv-guest', 'id=pv0'] + start + plant + args.pv_opt)
+        keys = [] if getattr(args, 'no_host_key', False) or not getattr(args, 'host_key', None) \
+            else [f'host-key={args.host_key}']
+        opts = ','.join(['s390-pv-guest', 'id=pv0'] + start + plant + keys + args.pv_opt)
         cmd += ['-object', opts, '-machine', 'confidential-guest-support=pv0']
     for extra in args.qemu_arg:
         cmd += shlex.split(extra)
@@ -165,6 +167,19 @@ def write(path, text):
         f.write(text)
 
 
+def make_requests(args):
+    """The boot's Ultravisor requests (pvm/requests.py), sealed for its host
+    keys and bound to its image (an SE header, or none)."""
+    from . import requests      # python3-cryptography, only here
+    if not args.host_key:
+        raise SystemExit('pvm-run: --requests needs --host-key')
+    read = lambda p: open(p, 'rb').read() if p else None
+    return requests.RequestSet([k for k in args.host_key.split(':') if k],
+                               header=read(args.se_header), cck=read(args.se_cck),
+                               canary=canary_for(args.name) if plants_canary(args) else
+                               None).build()
+
+
 def boot(args):
     """Boot once and store the results; return True if every check passed."""
     os.makedirs(args.results, exist_ok=True)
@@ -179,8 +194,12 @@ def boot(args):
             with open(scratch, 'wb') as f:
                 f.truncate(args.scratch_mib << 20)
         images = []
+        requests = None
+        if getattr(args, 'requests', False):
+            requests = make_requests(args)
+            images.append(('pvmrequests', requests.tar(os.path.join(tmp, 'requests.tar'))))
         if getattr(args, 'kexec_images', False):
-            images = [('pvmkernel', padded_copy(args.kernel, os.path.join(tmp, 'kernel.img'))),
+            images += [('pvmkernel', padded_copy(args.kernel, os.path.join(tmp, 'kernel.img'))),
                       ('pvminitrd', padded_copy(args.initrd, os.path.join(tmp, 'initrd.img')))]
         cmd = qemu_command(args, scratch, images)
         write(base + '.cmdline', shlex.join(cmd) + '\n')
@@ -188,6 +207,9 @@ def boot(args):
     write(base + '.console.log', out)
     write(base + '.stderr.log', err)
     counters = parse_counters(err, out)
+    if requests:
+        counters.update({k: str(v) for k, v in requests.verify(out).items()})
+        write(base + '.attest.log', ''.join(f + '\n' for f in requests.failures))
     if plants_canary(args):
         # what the host reads on the guest's console
         counters['host-exposed-console'] = str(out.count(canary_for(args.name)))
