@@ -54,12 +54,18 @@ make -s -C "$tree/tools/testing/selftests" ARCH=s390 CROSS_COMPILE=$cross \
 	O="$work/kselftest-build" TARGETS="$KSELFTESTS" \
 	INSTALL_PATH="$work/kselftest" install >/dev/null
 cp -a "$work/kselftest" "$root/pvm/kselftest"
-cat > "$root/pvm/suites/kselftest" <<'SH'
+cat > "$root/pvm/suites/kselftest" <<SH
 #!/bin/sh
 # kselftests installed from the kernel tree, run by their own runner. The
 # test guests are thrown away after the run: the uvdevice suite may lock
-# the secret store (UVDEVICE_TEST_LOCK=1, off by default).
+# the secret store (UVDEVICE_TEST_LOCK=1, off by default). It compares
+# Query Ultravisor Keys with the hashes of the emulator's host keys (known
+# when this initramfs is built) and performs the Ultravisor requests the
+# runner made for this boot (init unpacks them).
 export UVDEVICE_TEST_LOCK=1
+export UVDEVICE_HOST_KEYS=${PVM_HOST_KEYS:-}
+export UVDEVICE_REQUESTS=\${PVM_REQUESTS:-}
+export UVDEVICE_RESPONSES=\${PVM_RESPONSES:-}
 cd /pvm/kselftest && exec ./run_kselftest.sh
 SH
 chmod 755 "$root/pvm/suites/kselftest"

@@ -7,7 +7,8 @@
 # (pvm.exposure=MIB,STREAMS, default 32,4); bring up the two NICs of the
 # emulated hub and send datagrams from one to the other; and, in a
 # protected guest, hand the canary to the Ultravisor as attestation user
-# data and as a secret.  The TAP here says the I/O
+# data and as a secret (with the requests the runner made for this boot,
+# $PVM_REQUESTS/canary).  The TAP here says the I/O
 # worked; the emulator's exposed-* counters say whether a canary reached a
 # page the host can read, and the Makefile decides what they must be.
 . /pvm/lib/tap.sh
@@ -24,5 +25,5 @@ if [ -z "$canary" ]; then
 fi
 set -- -d "${PVM_DISK:-/dev/missing-scratch-disk}" -c "$canary" -s "$mib" -j "$streams"
 [ -e /sys/class/net/eth0 ] && [ -e /sys/class/net/eth1 ] && set -- "$@" -n eth0,eth1
-protected && [ -c /dev/uv ] && set -- "$@" -u
+protected && [ -c /dev/uv ] && [ -d "$PVM_REQUESTS/canary" ] && set -- "$@" -u "$PVM_REQUESTS/canary"
 exec pvm-canary "$@"

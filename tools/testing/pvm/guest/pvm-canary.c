@@ -5,7 +5,7 @@
  * emulator's exposure detector can tell whether any of it reached a page
  * the host can read.
  *
- *   pvm-canary -d DISK -c CANARY [-s MIB] [-j STREAMS] [-n IF0,IF1] [-u] [-l]
+ *   pvm-canary -d DISK -c CANARY [-s MIB] [-j STREAMS] [-n IF0,IF1] [-u DIR] [-l]
  *
  * Steps (one TAP test each; each passes when its I/O is correct: whether
  * the canary leaked is the emulator's counters' verdict, not ours):
@@ -20,10 +20,10 @@
  *             up after the memory was freed (their receive buffers come
  *             from it), then STREAMS senders broadcast datagrams on IF0
  *             that receivers bound to IF1 check; skipped without -n
- *   uv        (-u) the canary as attestation user data and as a plain
- *             secret added to the secret store, through /dev/uv, with
- *             requests sealed for the emulator's test host key; skipped
- *             without -u
+ *   uv        (-u DIR) the canary as attestation user data and as a
+ *             plain secret added to the secret store, through /dev/uv,
+ *             with the requests in DIR that the runner sealed for the
+ *             emulator's host keys; skipped without -u
  *   leak      (-l only) the deliberate leak of the negative boot: the
  *             canary written to the disk and printed on the console
  */
@@ -47,9 +47,9 @@
 
 #define CHUNK (1 << 20)
 
-static const char *disk, *canary, *nics;
+static const char *disk, *canary, *nics, *uv;
 static size_t clen;
-static int mib = 32, streams = 4, leak, uv, test_nr;
+static int mib = 32, streams = 4, leak, test_nr;
 
 static void tap(int ok, const char *fmt, const char *what)
 {
@@ -348,46 +348,45 @@ static int step_net(void)
 }
 
 /*
- * Ultravisor calls with the canary: requests sealed for the emulator's
- * test host key (qemu/attestation.md: its cipher is the identity, so the
- * encrypted area is in clear)
+ * Ultravisor calls with the canary, with requests the runner sealed for
+ * the emulator's host keys (pvm/requests.py) in directory @dir: att.exch,
+ * a pvattest exchange file, and NN.asrcb, add-secret requests for plain
+ * secrets that hold the canary, one of which is added (the store keeps
+ * what an earlier boot of a kexec round trip added: a duplicate is
+ * refused with 0x010c and the next one is taken)
  */
 #ifndef UVIO_IOCTL_ADD_SECRET
 #define UVIO_IOCTL_ADD_SECRET	_IOWR(UVIO_TYPE_UVC, 0x02, struct uvio_ioctl_cb)
 #endif
-#define TEST_PHKH	"pvguest emulated UV test hostkey"
-#define RCB_KEY_SLOTS	0xe0
-#define RCB_SLOT_LEN	80
-#define RCB_TAG_LEN	16
-#define MEAS_KEY_LEN	64
 #define MEAS_LEN	64
-#define SECRET_HDR_LEN	0x28
-#define SECRET_PLAIN	3
 #define UVRC_OK		0x0001
+#define UVRC_REFUSED	0x010c
 
-static void put_be32(unsigned char *p, uint32_t v)
+static unsigned char *read_file(const char *dir, const char *name, size_t *len)
 {
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
+	static unsigned char buf[16384];
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0 || n == sizeof(buf))
+		return NULL;
+	*len = n;
+	return buf;
 }
 
-/* a request with one key slot for the test key and encrypted area @area */
-static size_t sealed_request(unsigned char *r, const unsigned char *area, uint32_t sea)
+static uint32_t get_be32(const unsigned char *p)
 {
-	size_t len = RCB_KEY_SLOTS + RCB_SLOT_LEN + sea + RCB_TAG_LEN;
-
-	memset(r, 0, len);
-	put_be32(r + 0x08, 0x0100);
-	put_be32(r + 0x0c, len);
-	r[0x27] = 1;
-	put_be32(r + 0x2c, sea);
-	memcpy(r + RCB_KEY_SLOTS, TEST_PHKH, strlen(TEST_PHKH));
-	memcpy(r + RCB_KEY_SLOTS + RCB_SLOT_LEN, area, sea);
-	return len;
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 }
 
+/* the Ultravisor's rc, 0 if the ioctl itself failed */
 static int uv_call(int fd, unsigned long cmd, void *arg, size_t len, const char *what)
 {
 	struct uvio_ioctl_cb cb;
@@ -401,52 +400,59 @@ static int uv_call(int fd, unsigned long cmd, void *arg, size_t len, const char 
 	}
 	if (cb.uv_rc != UVRC_OK)
 		fprintf(stderr, "# %s: rc 0x%04x rrc 0x%04x\n", what, cb.uv_rc, cb.uv_rrc);
-	return cb.uv_rc == UVRC_OK;
+	return cb.uv_rc;
 }
 
-static int step_uv(void)
+static int step_uv(const char *dir)
 {
-	static unsigned char req[1024], area[SECRET_HDR_LEN + 256], meas[MEAS_LEN];
+	static unsigned char arcb[4096], meas[MEAS_LEN], add[256];
 	struct uvio_attest att;
-	uint32_t slen = clen * (256 / clen), id;
-	int fd = open("/dev/uv", O_RDWR), rnd;
+	unsigned char *x;
+	uint32_t size, off;
 	size_t len;
-	int ok;
+	char name[32];
+	int fd = open("/dev/uv", O_RDWR), ok = 0, i, rc;
 
 	if (fd < 0) {
 		fprintf(stderr, "# /dev/uv: %s\n", strerror(errno));
 		return 0;
 	}
-	/* attestation: the canary as measurement key and as user data */
-	fill((char *)area, MEAS_KEY_LEN);
-	len = sealed_request(req, area, MEAS_KEY_LEN);
-	put_be32(req + 0x38, 1);	/* HMAC-SHA512 */
-	memset(&att, 0, sizeof(att));
-	att.arcb_addr = (unsigned long)req;
-	att.arcb_len = len;
-	att.meas_addr = (unsigned long)meas;
-	att.meas_len = sizeof(meas);
-	fill((char *)att.user_data, sizeof(att.user_data));
-	att.user_data_len = sizeof(att.user_data);
-	ok = uv_call(fd, UVIO_IOCTL_ATT, &att, sizeof(att), "attestation");
-	/* a plain secret that is the canary, under an ID of its own: the
-	 * store outlives this process and may outlive a kexec */
-	rnd = open("/dev/urandom", O_RDONLY);
-	if (rnd < 0 || read(rnd, &id, sizeof(id)) != sizeof(id))
-		id = getpid();
-	if (rnd >= 0)
-		close(rnd);
-	memset(area, 0, sizeof(area));
-	area[1] = SECRET_PLAIN;
-	put_be32(area + 4, slen);
-	snprintf((char *)area + 8, 32, "pvm-canary %08x", id);
-	fill((char *)area + SECRET_HDR_LEN, slen);
-	len = sealed_request(req, area, SECRET_HDR_LEN + slen);
-	ok &= uv_call(fd, UVIO_IOCTL_ADD_SECRET, req, len, "add secret");
-	memset(req, 0, sizeof(req));
-	memset(area, 0, sizeof(area));
+	/* attestation: the canary as user data */
+	x = read_file(dir, "att.exch", &len);
+	if (!x || len < 0x40 || memcmp(x, "pvattest", 8)) {
+		fprintf(stderr, "# %s/att.exch: no exchange file\n", dir);
+	} else {
+		size = get_be32(x + 0x18);
+		off = get_be32(x + 0x1c);
+		if (off && size <= sizeof(arcb) && off <= len && size <= len - off) {
+			memcpy(arcb, x + off, size);
+			memset(&att, 0, sizeof(att));
+			att.arcb_addr = (unsigned long)arcb;
+			att.arcb_len = size;
+			att.meas_addr = (unsigned long)meas;
+			att.meas_len = sizeof(meas);
+			att.add_data_addr = (unsigned long)add;
+			att.add_data_len = sizeof(add);
+			fill((char *)att.user_data, sizeof(att.user_data));
+			att.user_data_len = sizeof(att.user_data);
+			ok = uv_call(fd, UVIO_IOCTL_ATT, &att, sizeof(att),
+				     "attestation") == UVRC_OK;
+			memset(&att, 0, sizeof(att));
+		}
+	}
+	/* a secret that is the canary */
+	for (i = 0, rc = UVRC_REFUSED; rc == UVRC_REFUSED; i++) {
+		snprintf(name, sizeof(name), "%02d.asrcb", i);
+		x = read_file(dir, name, &len);
+		if (!x) {
+			fprintf(stderr, "# %s/%s: no request left\n", dir, name);
+			rc = 0;
+			break;
+		}
+		rc = uv_call(fd, UVIO_IOCTL_ADD_SECRET, x, len, "add secret");
+	}
 	close(fd);
-	return ok;
+	return ok && rc == UVRC_OK;
 }
 
 /* the deliberate leak: the canary sent to the host on purpose */
@@ -483,14 +489,14 @@ int main(int argc, char **argv)
 	char *self;
 	int c;
 
-	while ((c = getopt(argc, argv, "d:c:s:j:n:ul")) != -1) {
+	while ((c = getopt(argc, argv, "d:c:s:j:n:u:l")) != -1) {
 		switch (c) {
 		case 'd': disk = optarg; break;
 		case 'c': canary = optarg; break;
 		case 's': mib = atoi(optarg); break;
 		case 'j': streams = atoi(optarg); break;
 		case 'n': nics = optarg; break;
-		case 'u': uv = 1; break;
+		case 'u': uv = optarg; break;
 		case 'l': leak = 1; break;
 		default: return 2;
 		}
@@ -516,7 +522,7 @@ int main(int argc, char **argv)
 	else
 		skip("net", "no -n IF0,IF1");
 	if (uv)
-		tap(step_uv(), "%s: the canary as attestation user data and as a secret",
+		tap(step_uv(uv), "%s: the canary as attestation user data and as a secret",
 		    "uv");
 	else
 		skip("uv", "no -u");

@@ -2,29 +2,43 @@
 /*
  * Ultravisor calls through /dev/uv: device information, Retrieve
  * Attestation Measurement, Add Secret, List Secrets, Lock Secret Store and
- * Retrieve Secret, and the host-key hashes in /sys/firmware/uv/keys/,
- * checked against the emulated Ultravisor that tests protected guests
- * under QEMU TCG.
+ * Retrieve Secret, and the host-key hashes in /sys/firmware/uv/keys/.
  *
- * That Ultravisor has one host key, known by its public host-key hash
- * (PHKH) TEST_PHKH. Its cipher is the identity: a request sealed for it
- * names the hash in one of its key slots and carries its encrypted area in
- * clear, so this test can build requests that the Ultravisor accepts. A
- * measurement is HMAC-SHA512, keyed with the request's measurement key,
- * over the configuration UID, the user data and the additional data. The
- * secret store holds PV_GUEST_SECRETS=assoc,retr association and
- * retrievable secrets (default 8,120); Retrieve Secret hands back a plain
- * secret as stored and a key wrapped, followed by a 32-byte verification
- * pattern. Query Ultravisor Keys names TEST_PHKH and BACKUP_PHKH.
+ * Two kinds of tests. The argument checks need no key: their requests have
+ * key slots for no host key, so the Ultravisor must refuse them, and it
+ * must check the fields before it tries to unseal. They tell which check
+ * comes first where IBM's documentation says so. The request tests need
+ * requests sealed for the machine's host keys by whoever holds the
+ * secrets (IBM's pvattest create and pvsecret create, or the test
+ * environment's runner, which does the same for the emulated Ultravisor):
+ *
+ * UVDEVICE_REQUESTS=DIR holds them:
+ *   attest/NAME.exch        pvattest exchange files; each is performed
+ *                           (user data "uvdevice selftest NAME") and the
+ *                           performed file is written to
+ *                           UVDEVICE_RESPONSES/NAME.exch, for the requester
+ *                           to verify (pvattest verify)
+ *   secrets/NN-NAME.asrcb   add-secret requests, added in name order; a
+ *                           successful one's sealed value is in
+ *                           NN-NAME.value (for Retrieve Secret)
+ *   list/, fill/, fill-assoc/  more requests: a list beyond one page, and
+ *                           more retrievable and association secrets than
+ *                           the store holds
+ *   after-lock/NAME.asrcb   requests for a locked store
+ * A name with ".fail-RRRR" before the suffix must be refused with rc
+ * 0xRRRR. Without UVDEVICE_REQUESTS the request tests skip.
+ *
+ * UVDEVICE_HOST_KEYS=hex[:hex...] are the hashes of the machine's host keys,
+ * the host key first: Query Ultravisor Keys (/sys/firmware/uv/keys/) must
+ * list exactly those. Without it only the format of the list is checked.
  *
  * PV_GUEST_FACILITIES=hex is the first word of the installed-calls list the
- * Ultravisor advertises; the test environment sets it from the kernel
- * command line. MSB0 bits 28 to 31 are Retrieve Attestation Measurement,
- * Add Secret, List Secrets and Lock Secret Store, 33 Retrieve Secret and
- * 34 Query Ultravisor Keys. A call that is not
- * installed must answer rc 0x0002. The variable also tells that the
- * Ultravisor is the emulated one: without it, the tests that need the
- * calls to work skip.
+ * Ultravisor advertises. MSB0 bits 28 to 31 are Retrieve Attestation
+ * Measurement, Add Secret, List Secrets and Lock Secret Store, 33 Retrieve
+ * Secret and 34 Query Ultravisor Keys. A call that is not installed must
+ * answer rc 0x0002. Without it, the tests that need the calls skip.
+ * PV_GUEST_SECRETS=A,R are the association and retrievable secrets the
+ * store holds (default 8,120, as current machines).
  *
  * Without /dev/uv every test skips. In a guest that is not protected only
  * the device information tests and calls_not_installed_outside_pv run.
@@ -33,13 +47,13 @@
  * return code comes back in uv_rc. Every call here checks that.
  *
  * The secret store belongs to the configuration, not to a test process: it
- * keeps what earlier tests added until the next boot. The secret tests use
- * IDs of their own and count relative to what List Secrets reports. Run the
- * suite once per boot.
+ * keeps what earlier tests added until the next boot. The tests count
+ * relative to what List Secrets reports; the request tests fill the store.
+ * Run the suite once per boot.
  *
  * UVDEVICE_TEST_LOCK=1 runs lock_secret_store, the last test: it locks the
  * store, so that nothing can be added until the next boot. Without it that
- * test skips and the suite leaves no state behind but the secrets it added.
+ * test skips.
  *
  * /dev/uv exists only on s390: on other architectures the suite builds and
  * skips.
@@ -53,7 +67,9 @@ int main(void)
 	ksft_exit_skip("the Ultravisor device exists only on s390x\n");
 }
 #else
-#include <assert.h>
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -73,8 +89,10 @@ int main(void)
 #define PKEY_PATH		"/dev/pkey"
 #define PKEY_KEY_ID		"uvdevice selftest: pkey key"
 #define PV_GUEST_FLAG		"/sys/firmware/uv/prot_virt_guest"
+#define KEYS_DIR		"/sys/firmware/uv/keys"
+#define QUERY_DIR		"/sys/firmware/uv/query"
 
-/* installed-calls bits, MSB0 numbering in the first word */
+/* installed-calls bits (MSB0) */
 #define BIT_ATTEST		28
 #define BIT_ADD_SECRET		29
 #define BIT_LIST_SECRETS	30
@@ -85,73 +103,83 @@ int main(void)
 /* Ultravisor return codes */
 #define UVRC_OK			0x0001
 #define UVRC_NOT_INSTALLED	0x0002
-#define UVRC_USER_DATA_LEN	0x0102	/* attestation */
-#define UVRC_LOCKED		0x0102	/* add secret, lock */
-#define UVRC_VERSION		0x0106
-#define UVRC_LENGTH		0x0107
-#define UVRC_NO_KEY_SLOTS	0x0108
-#define UVRC_SEA		0x0109
-#define UVRC_FLAGS		0x010a
-#define UVRC_ALGORITHM		0x010b	/* attestation */
-#define UVRC_SECRET_TYPE	0x010b	/* add secret */
-#define UVRC_UNSEAL		0x010c
-#define UVRC_MEAS_LEN		0x010d	/* attestation */
-#define UVRC_DUPLICATE		0x010d	/* add secret */
-#define UVRC_ADD_DATA_LEN	0x010e	/* attestation */
-#define UVRC_STORE_FULL		0x010e	/* add secret */
 #define UVRC_MORE_DATA		0x0100	/* list secrets */
-#define UVRC_BUF_SMALL		0x0109	/* retrieve secret */
-#define UVRC_STORE_EMPTY	0x010f	/* retrieve secret */
-#define UVRC_BAD_INDEX		0x0110	/* retrieve secret */
-#define UVRC_NOT_RETRIEVABLE	0x0111	/* retrieve secret */
+/* Retrieve Attestation Measurement */
+#define ATT_USER_DATA_LEN	0x0102
+#define ATT_VERSION		0x0106
+#define ATT_LENGTH		0x0107
+#define ATT_NO_KEY_SLOTS	0x0108
+#define ATT_SEA			0x0109
+#define ATT_FLAGS		0x010a
+#define ATT_ALGORITHM		0x010b
+#define ATT_UNSEAL		0x010c
+#define ATT_MEAS_LEN		0x010d
+#define ATT_ADD_DATA_LEN	0x010e
+/* Add Secret and Lock Secret Store */
+#define SEC_LOCKED		0x0102
+#define SEC_VERSION		0x0104
+#define SEC_SIZE		0x0105
+#define SEC_NO_KEY_SLOTS	0x0106
+#define SEC_FLAGS		0x0107
+#define SEC_UNSEAL		0x0108
+#define SEC_TYPE		0x0109
+#define SEC_LENGTH		0x010a
+#define SEC_FULL		0x010b
+#define SEC_REFUSED		0x010c
+/* Retrieve Secret */
+#define RETR_BUF_SMALL		0x0109
+#define RETR_STORE_EMPTY	0x010f
+#define RETR_BAD_INDEX		0x0110
+#define RETR_NOT_RETRIEVABLE	0x0111
 
 /*
- * Requests (ARCB and add-secret request): a 0xe0-byte header, key slots,
- * the encrypted area and a tag.
+ * Request control blocks: the 0x30-byte header that attestation and
+ * add-secret requests share, key slots, a plaintext part, the encrypted
+ * area, a 16-byte tag.
  */
 #define REQ_VERSION		0x0100
-#define REQ_HDR_LEN		0xe0
-#define REQ_MIN_LEN		0xf0
 #define REQ_MAX_LEN		0x100000
 #define KEY_SLOT_LEN		80
 #define TAG_LEN			16
-#define REQ_BUF_LEN		0x2400
+#define CPK_LEN			160	/* customer public key */
+#define REQ_BUF_LEN		0x2800
 #define OFF_VERSION		0x08
 #define OFF_LENGTH		0x0c
 #define OFF_IV			0x10
 #define OFF_NKS			0x27
 #define OFF_SEA			0x2c
 #define OFF_FLAGS		0x30
-#define OFF_ALGORITHM		0x38
-#define OFF_CPK			0x40
-#define CPK_LEN			160
-
-#define TEST_PHKH		"pvguest emulated UV test hostkey"
-#define PHKH_LEN		32
-static_assert(sizeof(TEST_PHKH) == PHKH_LEN + 1, "the test PHKH has 32 bytes");
-#define BACKUP_PHKH		"pvguest emulated UV backup key 1"
-static_assert(sizeof(BACKUP_PHKH) == PHKH_LEN + 1, "the backup PHKH has 32 bytes");
-#define KEYS_DIR		"/sys/firmware/uv/keys"
-#define QUERY_DIR		"/sys/firmware/uv/query"
-
-/* attestation */
+/* ARCB */
+#define ARCB_ALGORITHM		0x38
+#define ARCB_CPK		0x40
+#define ARCB_SLOTS		0xe0
 #define ALG_HMAC_SHA512		1
 #define MEAS_KEY_LEN		64
 #define NONCE_LEN		16
 #define MEAS_LEN		64
 #define MEAS_BUF_LEN		128
-#define ADD_BUF_LEN		128
-#define PAF_NONCE		0x4000000000000000ULL
-#define PAF_IMAGE_PHKH		0x2000000000000000ULL
-#define PAF_ATTEST_PHKH		0x1000000000000000ULL
+#define ADD_BUF_LEN		256
+#define PHKH_LEN		32
+#define STORE_HASH_LEN		64
+#define PAF_NONCE		0x4000000000000000ULL	/* bit 1 */
+#define PAF_IMAGE_PHKH		0x2000000000000000ULL	/* bit 2 */
+#define PAF_ATTEST_PHKH		0x1000000000000000ULL	/* bit 3 */
+#define PAF_STORE_HASH		0x0800000000000000ULL	/* bit 4 */
+#define PAF_FIRMWARE		0x0400000000000000ULL	/* bit 5 */
+/* add-secret request */
+#define ASRCB_MAGIC		"asrcbM"
+#define ASRCB_CPK		0x418
+#define ASRCB_SLOTS		0x4b8
+#define SECRET_HDR_LEN		0x30
+#define EXT_SECRET_LEN		32
+#define ASRCB_NO_DUMP		0x8000000000000000ULL
 
 /* secrets */
+#define SECRET_META		1
 #define SECRET_ASSOCIATION	2
 #define SECRET_PLAIN		3
 #define SECRET_AES_128		4
 #define SECRET_AES_256		6
-#define SECRET_EC_P521		0x13
-#define SECRET_HDR_LEN		0x28
 #define SECRET_ID_LEN		32
 #define ASSOCIATION_LEN		32
 #define PLAIN_MAX_LEN		8192
@@ -163,6 +191,12 @@ static_assert(sizeof(BACKUP_PHKH) == PHKH_LEN + 1, "the backup PHKH has 32 bytes
 #define LIST_ENTRY_LEN		0x30
 #define LIST_PAGE_ENTRIES	85
 #define LIST_BUF_LEN		0x8000	/* what zkey passes: 680 entries */
+
+/* pvattest's exchange file: magic, version, size, five (size, offset) */
+#define EXCH_MAGIC		"pvattest"
+#define EXCH_HDR_LEN		0x40
+#define EXCH_ENTRIES		0x18
+enum { EXCH_ARCB, EXCH_MEAS, EXCH_ADD, EXCH_USER, EXCH_CUID, EXCH_N };
 
 static void put_be16(__u8 *p, __u16 v)
 {
@@ -207,14 +241,6 @@ static bool all_zero(const void *buf, size_t len)
 	return true;
 }
 
-static void fill_pattern(__u8 *buf, size_t len, __u8 seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		buf[i] = seed + 7 * i;
-}
-
 /* A secret ID: the name, padded with zeros to 32 bytes */
 static void put_id(__u8 *id, const char *name)
 {
@@ -222,142 +248,6 @@ static void put_id(__u8 *id, const char *name)
 
 	memset(id, 0, SECRET_ID_LEN);
 	memcpy(id, name, len);
-}
-
-/* SHA-512 (FIPS 180-4) and HMAC, to compute the expected measurements */
-#define SHA512_BLOCK		128
-#define SHA512_LEN		64
-
-static const __u64 sha512_k[80] = {
-	0x428a2f98d728ae22ULL, 0x7137449123ef65cdULL, 0xb5c0fbcfec4d3b2fULL, 0xe9b5dba58189dbbcULL,
-	0x3956c25bf348b538ULL, 0x59f111f1b605d019ULL, 0x923f82a4af194f9bULL, 0xab1c5ed5da6d8118ULL,
-	0xd807aa98a3030242ULL, 0x12835b0145706fbeULL, 0x243185be4ee4b28cULL, 0x550c7dc3d5ffb4e2ULL,
-	0x72be5d74f27b896fULL, 0x80deb1fe3b1696b1ULL, 0x9bdc06a725c71235ULL, 0xc19bf174cf692694ULL,
-	0xe49b69c19ef14ad2ULL, 0xefbe4786384f25e3ULL, 0x0fc19dc68b8cd5b5ULL, 0x240ca1cc77ac9c65ULL,
-	0x2de92c6f592b0275ULL, 0x4a7484aa6ea6e483ULL, 0x5cb0a9dcbd41fbd4ULL, 0x76f988da831153b5ULL,
-	0x983e5152ee66dfabULL, 0xa831c66d2db43210ULL, 0xb00327c898fb213fULL, 0xbf597fc7beef0ee4ULL,
-	0xc6e00bf33da88fc2ULL, 0xd5a79147930aa725ULL, 0x06ca6351e003826fULL, 0x142929670a0e6e70ULL,
-	0x27b70a8546d22ffcULL, 0x2e1b21385c26c926ULL, 0x4d2c6dfc5ac42aedULL, 0x53380d139d95b3dfULL,
-	0x650a73548baf63deULL, 0x766a0abb3c77b2a8ULL, 0x81c2c92e47edaee6ULL, 0x92722c851482353bULL,
-	0xa2bfe8a14cf10364ULL, 0xa81a664bbc423001ULL, 0xc24b8b70d0f89791ULL, 0xc76c51a30654be30ULL,
-	0xd192e819d6ef5218ULL, 0xd69906245565a910ULL, 0xf40e35855771202aULL, 0x106aa07032bbd1b8ULL,
-	0x19a4c116b8d2d0c8ULL, 0x1e376c085141ab53ULL, 0x2748774cdf8eeb99ULL, 0x34b0bcb5e19b48a8ULL,
-	0x391c0cb3c5c95a63ULL, 0x4ed8aa4ae3418acbULL, 0x5b9cca4f7763e373ULL, 0x682e6ff3d6b2b8a3ULL,
-	0x748f82ee5defb2fcULL, 0x78a5636f43172f60ULL, 0x84c87814a1f0ab72ULL, 0x8cc702081a6439ecULL,
-	0x90befffa23631e28ULL, 0xa4506cebde82bde9ULL, 0xbef9a3f7b2c67915ULL, 0xc67178f2e372532bULL,
-	0xca273eceea26619cULL, 0xd186b8c721c0c207ULL, 0xeada7dd6cde0eb1eULL, 0xf57d4f7fee6ed178ULL,
-	0x06f067aa72176fbaULL, 0x0a637dc5a2c898a6ULL, 0x113f9804bef90daeULL, 0x1b710b35131c471bULL,
-	0x28db77f523047d84ULL, 0x32caab7b40c72493ULL, 0x3c9ebe0a15c9bebcULL, 0x431d67c49c100d4cULL,
-	0x4cc5d4becb3e42b6ULL, 0x597f299cfc657e2aULL, 0x5fcb6fab3ad6faecULL, 0x6c44198c4a475817ULL,
-};
-
-struct sha512 {
-	__u64 h[8];
-	__u8 block[SHA512_BLOCK];
-	__u64 len;
-};
-
-static __u64 ror64(__u64 x, unsigned int n)
-{
-	return x >> n | x << (64 - n);
-}
-
-static void sha512_init(struct sha512 *c)
-{
-	static const __u64 iv[8] = {
-		0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL,
-		0xa54ff53a5f1d36f1ULL, 0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL,
-		0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL,
-	};
-
-	memcpy(c->h, iv, sizeof(iv));
-	c->len = 0;
-}
-
-static void sha512_compress(__u64 h[8], const __u8 *p)
-{
-	__u64 w[80], v[8], s0, s1, t1, t2;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = get_be64(p + 8 * i);
-	for (i = 16; i < 80; i++) {
-		s0 = ror64(w[i - 15], 1) ^ ror64(w[i - 15], 8) ^ w[i - 15] >> 7;
-		s1 = ror64(w[i - 2], 19) ^ ror64(w[i - 2], 61) ^ w[i - 2] >> 6;
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-	}
-	memcpy(v, h, sizeof(v));
-	for (i = 0; i < 80; i++) {
-		/* v[] holds a, b, c, d, e, f, g, h */
-		t1 = v[7] + (ror64(v[4], 14) ^ ror64(v[4], 18) ^ ror64(v[4], 41)) +
-		     ((v[4] & v[5]) ^ (~v[4] & v[6])) + sha512_k[i] + w[i];
-		t2 = (ror64(v[0], 28) ^ ror64(v[0], 34) ^ ror64(v[0], 39)) +
-		     ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-		memmove(v + 1, v, 7 * sizeof(v[0]));
-		v[4] += t1;
-		v[0] = t1 + t2;
-	}
-	for (i = 0; i < 8; i++)
-		h[i] += v[i];
-}
-
-static void sha512_update(struct sha512 *c, const void *data, size_t len)
-{
-	const __u8 *p = data;
-	size_t used, take;
-
-	while (len) {
-		used = c->len % SHA512_BLOCK;
-		take = SHA512_BLOCK - used;
-		if (take > len)
-			take = len;
-		memcpy(c->block + used, p, take);
-		c->len += take;
-		p += take;
-		len -= take;
-		if (c->len % SHA512_BLOCK == 0)
-			sha512_compress(c->h, c->block);
-	}
-}
-
-static void sha512_final(struct sha512 *c, __u8 *out)
-{
-	__u8 pad[SHA512_BLOCK] = { 0x80 }, bits[16] = { 0 };
-	size_t used = c->len % SHA512_BLOCK;
-	int i;
-
-	put_be64(bits + 8, c->len * 8);
-	sha512_update(c, pad, (used < 112 ? 112 : 240) - used);
-	sha512_update(c, bits, sizeof(bits));
-	for (i = 0; i < 8; i++)
-		put_be64(out + 8 * i, c->h[i]);
-}
-
-/* HMAC-SHA512 with a 64-byte key over the concatenation of three parts */
-static void hmac_sha512(__u8 *out, const __u8 *key, const void *d1, size_t l1,
-			const void *d2, size_t l2, const void *d3, size_t l3)
-{
-	__u8 pad[SHA512_BLOCK], inner[SHA512_LEN];
-	struct sha512 c;
-	int i;
-
-	memset(pad, 0x36, sizeof(pad));
-	for (i = 0; i < MEAS_KEY_LEN; i++)
-		pad[i] ^= key[i];
-	sha512_init(&c);
-	sha512_update(&c, pad, sizeof(pad));
-	sha512_update(&c, d1, l1);
-	sha512_update(&c, d2, l2);
-	sha512_update(&c, d3, l3);
-	sha512_final(&c, inner);
-
-	memset(pad, 0x5c, sizeof(pad));
-	for (i = 0; i < MEAS_KEY_LEN; i++)
-		pad[i] ^= key[i];
-	sha512_init(&c);
-	sha512_update(&c, pad, sizeof(pad));
-	sha512_update(&c, inner, sizeof(inner));
-	sha512_final(&c, out);
 }
 
 /* The calls */
@@ -402,44 +292,33 @@ static void uvdev_info(struct __test_metadata *_metadata, int fd,
 	ASSERT_EQ(UVRC_OK, uv_ioctl(_metadata, fd, UVIO_IOCTL_UVDEV_INFO, info, sizeof(*info)));
 }
 
-/* A request: header, key slots, encrypted area, tag */
+/*
+ * A request that no host key opens: a key slot names no host key's hash,
+ * the customer key is no point of the curve. @slots is where the key slots
+ * start, @mid the plaintext bytes between them and the encrypted area of
+ * @sea bytes. The length field says what the layout needs.
+ */
 struct req {
 	__u8 buf[REQ_BUF_LEN];
 	__u32 len;		/* bytes handed to the driver */
-	__u32 enc;		/* offset of the encrypted area */
+	__u32 mid;		/* offset of the part after the key slots */
 };
 
-/*
- * Lay out a request with @nks key slots and an encrypted area of @sea
- * bytes. Slot @sealed names the test PHKH (none if @sealed >= @nks), the
- * others another hash. The length field says what the layout needs. The
- * fields the Ultravisor ignores are not zero, so that it must ignore them.
- */
-static void req_init(struct req *r, unsigned int nks, unsigned int sealed, __u32 sea,
-		     __u64 flags)
+static void req_init(struct req *r, const char *magic, __u32 cpk, __u32 slots,
+		     unsigned int nks, __u32 mid, __u32 sea)
 {
-	unsigned int i;
-	__u8 *slot;
-
 	memset(r, 0, sizeof(*r));
-	r->enc = REQ_HDR_LEN + KEY_SLOT_LEN * nks;
-	r->len = r->enc + sea + TAG_LEN;
+	r->mid = slots + KEY_SLOT_LEN * nks;
+	r->len = r->mid + mid + sea + TAG_LEN;
+	memcpy(r->buf, magic, strlen(magic));
 	put_be32(r->buf + OFF_VERSION, REQ_VERSION);
 	put_be32(r->buf + OFF_LENGTH, r->len);
 	memset(r->buf + OFF_IV, 0xa5, 12);
 	r->buf[OFF_NKS] = nks;
 	put_be32(r->buf + OFF_SEA, sea);
-	put_be64(r->buf + OFF_FLAGS, flags);
-	memset(r->buf + OFF_CPK, 0x5a, CPK_LEN);
-	for (i = 0; i < nks; i++) {
-		slot = r->buf + REQ_HDR_LEN + KEY_SLOT_LEN * i;
-		if (i == sealed)
-			memcpy(slot, TEST_PHKH, PHKH_LEN);
-		else
-			memset(slot, 0x6b, PHKH_LEN);
-		memset(slot + PHKH_LEN, 0x3c, KEY_SLOT_LEN - PHKH_LEN);
-	}
-	memset(r->buf + r->len - TAG_LEN, 0xc3, TAG_LEN);
+	memset(r->buf + cpk, 0x5a, CPK_LEN);
+	memset(r->buf + slots, 0x6b, KEY_SLOT_LEN * nks);
+	memset(r->buf + r->mid + mid, 0x3c, sea + TAG_LEN);
 }
 
 /* Set the length field, and hand the driver as many bytes */
@@ -449,22 +328,30 @@ static void req_set_length(struct req *r, __u32 len)
 	r->len = len;
 }
 
-/* Attestation request control block (ARCB) */
-struct arcb {
-	unsigned int nks;	/* key slots */
-	unsigned int sealed;	/* slot naming the test PHKH; >= nks: none */
-	__u32 sea;		/* size of the encrypted area */
-	__u64 paf;		/* plaintext attestation flags */
-	const __u8 *key;	/* measurement key */
-	const __u8 *nonce;	/* follows the key if sea leaves room */
-};
+/* An ARCB of @nks slots with flags @paf and the encrypted area they need */
+static void arcb_init(struct req *r, unsigned int nks, __u64 paf)
+{
+	req_init(r, "", ARCB_CPK, ARCB_SLOTS, nks, 0,
+		 MEAS_KEY_LEN + (paf & PAF_NONCE ? NONCE_LEN : 0));
+	put_be64(r->buf + OFF_FLAGS, paf);
+	put_be32(r->buf + ARCB_ALGORITHM, ALG_HMAC_SHA512);
+}
 
-/* one key slot, naming the test PHKH; no flags */
-#define ARCB(k)		{ .nks = 1, .sea = MEAS_KEY_LEN, .key = (k) }
+/* An add-secret request of @nks slots for a secret of @type and @len bytes */
+static void asrcb_init(struct req *r, unsigned int nks, __u16 type, __u32 len,
+		       const char *id)
+{
+	req_init(r, ASRCB_MAGIC, ASRCB_CPK, ASRCB_SLOTS, nks, SECRET_HDR_LEN,
+		 len + EXT_SECRET_LEN);
+	put_be16(r->buf + r->mid + 2, type);
+	put_be32(r->buf + r->mid + 4, len);
+	put_id(r->buf + r->mid + 16, id);
+}
 
-/* One Retrieve Attestation Measurement: request, input and results */
+/* One Retrieve Attestation Measurement: input and results */
 struct att {
-	struct req arcb;
+	const __u8 *arcb;
+	__u32 arcb_len;
 	__u8 user_data[UVIO_ATT_USER_DATA_LEN];
 	__u16 user_data_len;
 	__u32 meas_len;
@@ -472,26 +359,19 @@ struct att {
 	__u8 meas[MEAS_BUF_LEN];
 	__u8 add[ADD_BUF_LEN];
 	__u8 uid[UVIO_ATT_UID_LEN];
-	__u32 add_len_out;	/* additional-data length handed back */
 };
 
-static const char default_user_data[] = "uvdevice selftest user data";
-
-static void att_init(struct att *t, const struct arcb *a)
+static void att_init(struct att *t, const struct req *r)
 {
-	__u32 n;
+	static const char user[] = "uvdevice selftest user data";
 
-	req_init(&t->arcb, a->nks, a->sealed, a->sea, a->paf);
-	put_be32(t->arcb.buf + OFF_ALGORITHM, ALG_HMAC_SHA512);
-	n = a->sea < MEAS_KEY_LEN ? a->sea : MEAS_KEY_LEN;
-	memcpy(t->arcb.buf + t->arcb.enc, a->key, n);
-	if (a->nonce && a->sea >= MEAS_KEY_LEN + NONCE_LEN)
-		memcpy(t->arcb.buf + t->arcb.enc + MEAS_KEY_LEN, a->nonce, NONCE_LEN);
-	memset(t->user_data, 0, sizeof(t->user_data));
-	memcpy(t->user_data, default_user_data, sizeof(default_user_data));
-	t->user_data_len = sizeof(default_user_data);
+	memset(t, 0, sizeof(*t));
+	t->arcb = r->buf;
+	t->arcb_len = r->len;
+	memcpy(t->user_data, user, sizeof(user));
+	t->user_data_len = sizeof(user);
 	t->meas_len = MEAS_LEN;
-	t->add_len = 0;
+	t->add_len = ADD_BUF_LEN;
 }
 
 /*
@@ -502,10 +382,10 @@ static void att_init(struct att *t, const struct arcb *a)
 static __u16 att_call(struct __test_metadata *_metadata, int fd, struct att *t)
 {
 	struct uvio_attest ua = {
-		.arcb_addr = (__u64)(unsigned long)t->arcb.buf,
+		.arcb_addr = (__u64)(unsigned long)t->arcb,
 		.meas_addr = (__u64)(unsigned long)t->meas,
 		.add_data_addr = (__u64)(unsigned long)t->add,
-		.arcb_len = t->arcb.len,
+		.arcb_len = t->arcb_len,
 		.meas_len = t->meas_len,
 		.add_data_len = t->add_len,
 		.user_data_len = t->user_data_len,
@@ -518,43 +398,7 @@ static __u16 att_call(struct __test_metadata *_metadata, int fd, struct att *t)
 	memset(t->add, 0xff, sizeof(t->add));
 	rc = uv_ioctl(_metadata, fd, UVIO_IOCTL_ATT, &ua, sizeof(ua));
 	memcpy(t->uid, ua.config_uid, sizeof(t->uid));
-	t->add_len_out = ua.add_data_len;
 	return rc;
-}
-
-/* The measurement of a successful call with @key and additional data @add */
-static void att_expected(const struct att *t, const __u8 *key, const void *add,
-			 size_t add_len, __u8 *out)
-{
-	hmac_sha512(out, key, t->uid, sizeof(t->uid), t->user_data, t->user_data_len,
-		    add, add_len);
-}
-
-/*
- * A call that must succeed: a measurement of @key with additional data
- * @add, which the buffer holds, followed by zeros.
- */
-static void att_good(struct __test_metadata *_metadata, int fd, struct att *t,
-		     const __u8 *key, const void *add, size_t add_len, const char *what)
-{
-	__u8 expect[MEAS_LEN];
-	__u16 rc = att_call(_metadata, fd, t);
-
-	ASSERT_EQ(UVRC_OK, rc) TH_LOG("%s: rc 0x%04x", what, rc);
-	EXPECT_FALSE(all_zero(t->uid, sizeof(t->uid)))
-		TH_LOG("%s: configuration UID is zero", what);
-	ASSERT_GE(t->add_len, add_len);
-	if (add_len)
-		EXPECT_EQ(0, memcmp(t->add, add, add_len)) TH_LOG("%s: additional data", what);
-	EXPECT_TRUE(all_zero(t->add + add_len, t->add_len - add_len))
-		TH_LOG("%s: written beyond the additional data", what);
-	EXPECT_FALSE(all_zero(t->meas, MEAS_LEN)) TH_LOG("%s: measurement is zero", what);
-	att_expected(t, key, add, add_len, expect);
-	EXPECT_EQ(0, memcmp(t->meas, expect, MEAS_LEN))
-		TH_LOG("%s: measurement is not HMAC-SHA512(key, UID || user data || add. data)",
-		       what);
-	EXPECT_TRUE(all_zero(t->meas + MEAS_LEN, t->meas_len - MEAS_LEN))
-		TH_LOG("%s: written beyond the 64-byte measurement", what);
 }
 
 /* A call the Ultravisor must refuse with @rc, writing no results */
@@ -569,47 +413,20 @@ static void att_refused(struct __test_metadata *_metadata, int fd, struct att *t
 	EXPECT_TRUE(all_zero(t->uid, sizeof(t->uid))) TH_LOG("%s: UID written", what);
 }
 
-/* Each of @n values of the 32-bit ARCB field at @off is refused with @rc */
-static void att_field_refused(struct __test_metadata *_metadata, int fd, size_t off,
-			      const __u32 *values, size_t n, __u16 rc, const char *what)
+/* An ARCB @r that must be refused with @rc */
+static void arcb_refused(struct __test_metadata *_metadata, int fd, const struct req *r,
+			 __u16 rc, const char *what)
 {
-	__u8 key[MEAS_KEY_LEN];
-	struct arcb a = ARCB(key);
 	struct att t;
-	size_t i;
 
-	fill_pattern(key, sizeof(key), 1);
-	for (i = 0; i < n; i++) {
-		att_init(&t, &a);
-		put_be32(t.arcb.buf + off, values[i]);
-		att_refused(_metadata, fd, &t, rc, what);
-	}
+	att_init(&t, r);
+	att_refused(_metadata, fd, &t, rc, what);
 }
 
-/* Add-secret request */
-static void secret_init(struct req *r, __u16 type, __u32 len, const char *id)
+static __u16 add_secret(struct __test_metadata *_metadata, int fd, const void *req,
+			__u32 len)
 {
-	req_init(r, 1, 0, SECRET_HDR_LEN + len, 0);
-	put_be16(r->buf + r->enc, type);
-	put_be32(r->buf + r->enc + 4, len);
-	put_id(r->buf + r->enc + 8, id);
-	fill_pattern(r->buf + r->enc + SECRET_HDR_LEN, len, type);
-}
-
-/* The same secret in a request of @nks slots with the test PHKH in @sealed */
-static void secret_init_slots(struct req *r, __u16 type, __u32 len, const char *id,
-			      unsigned int nks, unsigned int sealed)
-{
-	struct req s;
-
-	secret_init(&s, type, len, id);
-	req_init(r, nks, sealed, SECRET_HDR_LEN + len, 0);
-	memcpy(r->buf + r->enc, s.buf + s.enc, SECRET_HDR_LEN + len);
-}
-
-static __u16 add_secret(struct __test_metadata *_metadata, int fd, struct req *r)
-{
-	return uv_ioctl(_metadata, fd, UVIO_IOCTL_ADD_SECRET, r->buf, r->len);
+	return uv_ioctl(_metadata, fd, UVIO_IOCTL_ADD_SECRET, (void *)req, len);
 }
 
 static __u16 list_secrets(struct __test_metadata *_metadata, int fd, __u8 *page)
@@ -652,15 +469,21 @@ static const __u8 *list_entry(const __u8 *page, int i)
 	return page + LIST_HDR_LEN + LIST_ENTRY_LEN * i;
 }
 
-/* Listed (retrievable) length of a key of @type, 0 for other types */
-static __u32 key_len(__u16 type)
+/* Clear length of a key of @type, 0 for other types */
+static __u32 clear_key_len(__u16 type)
 {
 	static const __u8 clear[] = {
 		[4] = 16, [5] = 24, [6] = 32, [7] = 32, [8] = 64, [9] = 64, [10] = 128,
 		[0x11] = 32, [0x12] = 48, [0x13] = 80, [0x14] = 32, [0x15] = 64,
 	};
 
-	return type < sizeof(clear) && clear[type] ? clear[type] + WKVP_LEN : 0;
+	return type < sizeof(clear) ? clear[type] : 0;
+}
+
+/* Listed (retrievable) length of a key of @type: a protected key */
+static __u32 key_len(__u16 type)
+{
+	return clear_key_len(type) ? clear_key_len(type) + WKVP_LEN : 0;
 }
 
 /*
@@ -698,8 +521,9 @@ static int list_checked(struct __test_metadata *_metadata, int fd, __u8 *list)
 		if (type == SECRET_ASSOCIATION) {
 			EXPECT_EQ(ASSOCIATION_LEN, len);
 		} else if (type == SECRET_PLAIN) {
-			EXPECT_LE(1, len);
+			EXPECT_LE(16, len);
 			EXPECT_GE(PLAIN_MAX_LEN, len);
+			EXPECT_EQ(0, len % 16) TH_LOG("entry %d: plain secret of %u bytes", i, len);
 		} else {
 			EXPECT_NE(0, key_len(type)) TH_LOG("entry %d has type %d", i, type);
 			EXPECT_EQ(key_len(type), len) TH_LOG("entry %d: length %u", i, len);
@@ -727,49 +551,254 @@ static int list_count_assoc(const __u8 *list, int n)
 	return k;
 }
 
-/* Position of the secret with ID @id in a listed page, or -1 */
-static int list_find(const __u8 *page, const char *id)
+/* Position of the secret with the 32-byte ID @id in a list, or -1 */
+static int list_find(const __u8 *list, const __u8 *id)
 {
-	__u8 want[SECRET_ID_LEN];
 	int i;
 
-	put_id(want, id);
-	for (i = 0; i < get_be16(page); i++)
-		if (!memcmp(list_entry(page, i) + 16, want, SECRET_ID_LEN))
+	for (i = 0; i < get_be16(list); i++)
+		if (!memcmp(list_entry(list, i) + 16, id, SECRET_ID_LEN))
 			return i;
 	return -1;
 }
 
-/* Add a secret that must be stored and listed with its type and length */
-static void secret_added(struct __test_metadata *_metadata, int fd, struct req *r)
-{
-	static __u8 page[LIST_BUF_LEN];
-	const char *id = (const char *)r->buf + r->enc + 8;
-	__u16 type = get_be16(r->buf + r->enc);
-	__u32 len = get_be32(r->buf + r->enc + 4);
-	int n, i;
-
-	n = list_checked(_metadata, fd, page);
-	ASSERT_EQ(-1, list_find(page, id)) TH_LOG("%.32s already stored", id);
-	ASSERT_EQ(UVRC_OK, add_secret(_metadata, fd, r))
-		TH_LOG("%.32s: refused (a full store? run the suite once per boot)", id);
-	ASSERT_EQ(n + 1, list_checked(_metadata, fd, page));
-	i = list_find(page, id);
-	ASSERT_LE(0, i) TH_LOG("%.32s not listed", id);
-	EXPECT_EQ(type, get_be16(list_entry(page, i) + 2));
-	EXPECT_EQ(key_len(type) ? key_len(type) : len, get_be32(list_entry(page, i) + 4));
-}
-
 /* An add the Ultravisor must refuse with @rc, storing nothing */
-static void secret_refused(struct __test_metadata *_metadata, int fd, struct req *r,
-			   __u16 rc, const char *what)
+static void secret_refused(struct __test_metadata *_metadata, int fd, const void *req,
+			   __u32 len, __u16 rc, const char *what)
 {
-	static __u8 page[LIST_BUF_LEN];
-	int n = list_checked(_metadata, fd, page);
-	__u16 got = add_secret(_metadata, fd, r);
+	static __u8 list[LIST_BUF_LEN];
+	int n = list_checked(_metadata, fd, list);
+	__u16 got = add_secret(_metadata, fd, req, len);
 
 	EXPECT_EQ(rc, got) TH_LOG("%s: rc 0x%04x, expected 0x%04x", what, got, rc);
-	EXPECT_EQ(n, list_checked(_metadata, fd, page)) TH_LOG("%s: stored", what);
+	EXPECT_EQ(n, list_checked(_metadata, fd, list)) TH_LOG("%s: stored", what);
+}
+
+static void asrcb_refused(struct __test_metadata *_metadata, int fd, const struct req *r,
+			  __u16 rc, const char *what)
+{
+	secret_refused(_metadata, fd, r->buf, r->len, rc, what);
+}
+
+/*
+ * The requests of UVDEVICE_REQUESTS: the files of one directory with one
+ * suffix, in name order, and the rc each must get (".fail-RRRR").
+ */
+struct rq {
+	char name[128];		/* without the suffix */
+	__u8 *data;
+	size_t len;
+	__u16 want;
+	__u8 *value;		/* NAME.value, if there is one */
+	size_t value_len;
+};
+
+static __u8 *read_file(const char *path, size_t *len)
+{
+	__u8 *buf = NULL;
+	size_t size = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	*len = 0;
+	if (fd < 0)
+		return NULL;
+	do {
+		if (*len == size) {
+			size = size ? 2 * size : 4096;
+			buf = realloc(buf, size);
+			if (!buf)
+				break;
+		}
+		n = read(fd, buf + *len, size - *len);
+		if (n > 0)
+			*len += n;
+	} while (n > 0);
+	close(fd);
+	if (buf && n < 0) {
+		free(buf);
+		buf = NULL;
+	}
+	return buf;
+}
+
+static int name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* The requests in DIR/@sub with @suffix: a count, -1 if the directory is missing */
+static int rq_load(const char *sub, const char *suffix, struct rq **out)
+{
+	const char *dir = getenv("UVDEVICE_REQUESTS");
+	size_t sl = strlen(suffix), nl;
+	struct dirent **names;
+	char path[512], *fail;
+	int n, i, k = 0;
+	struct rq *q;
+
+	*out = NULL;
+	if (!dir || !*dir)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", dir, sub);
+	n = scandir(path, &names, NULL, name_cmp);
+	if (n < 0)
+		return -1;
+	*out = q = calloc(n ? n : 1, sizeof(*q));
+	for (i = 0; i < n; i++) {
+		nl = strlen(names[i]->d_name);
+		if (q && nl > sl && nl - sl < sizeof(q->name) &&
+		    !strcmp(names[i]->d_name + nl - sl, suffix)) {
+			memcpy(q[k].name, names[i]->d_name, nl - sl);
+			q[k].name[nl - sl] = '\0';
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, names[i]->d_name);
+			q[k].data = read_file(path, &q[k].len);
+			fail = strstr(q[k].name, ".fail-");
+			q[k].want = fail ? strtoul(fail + 6, NULL, 16) : UVRC_OK;
+			snprintf(path, sizeof(path), "%s/%s/%s.value", dir, sub, q[k].name);
+			q[k].value = read_file(path, &q[k].value_len);
+			if (q[k].data)
+				k++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return q ? k : -1;
+}
+
+static void rq_free(struct rq *q, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(q[i].data);
+		free(q[i].value);
+	}
+	free(q);
+}
+
+/* The requests as rq_load() finds them; SKIPs and returns -1 without any */
+static int rq_need(struct __test_metadata *_metadata, const char *sub, const char *suffix,
+		   struct rq **q)
+{
+	int n = rq_load(sub, suffix, q);
+
+	if (n > 0)
+		return n;
+	free(*q);
+	*q = NULL;
+	SKIP(return -1, "no requests in UVDEVICE_REQUESTS/%s", sub);
+}
+
+/* The secret header of an add-secret request: type, length, ID */
+static const __u8 *asrcb_secret(const __u8 *req)
+{
+	return req + ASRCB_SLOTS + KEY_SLOT_LEN * req[OFF_NKS];
+}
+
+/*
+ * Add request @q; it must get the rc its name says. A stored secret
+ * is listed with its type and length (keys as protected keys), a meta
+ * request stores flags only, a refused one stores nothing.
+ */
+static void rq_add(struct __test_metadata *_metadata, int fd, const struct rq *q)
+{
+	static __u8 list[LIST_BUF_LEN];
+	const __u8 *s = asrcb_secret(q->data);
+	__u16 type = get_be16(s + 2), rc;
+	int n, i;
+
+	n = list_checked(_metadata, fd, list);
+	rc = add_secret(_metadata, fd, q->data, q->len);
+	EXPECT_EQ(q->want, rc) TH_LOG("%s: rc 0x%04x", q->name, rc);
+	if (rc != UVRC_OK || type == SECRET_META) {
+		EXPECT_EQ(n, list_checked(_metadata, fd, list))
+			TH_LOG("%s: the list changed", q->name);
+		return;
+	}
+	ASSERT_EQ(n + 1, list_checked(_metadata, fd, list));
+	i = list_find(list, s + 16);
+	ASSERT_LE(0, i) TH_LOG("%s: not listed", q->name);
+	EXPECT_EQ(type, get_be16(list_entry(list, i) + 2));
+	EXPECT_EQ(key_len(type) ? key_len(type) : get_be32(s + 4),
+		  get_be32(list_entry(list, i) + 4));
+}
+
+/* Add the requests of @sub; returns how many were stored */
+static int rq_add_all(struct __test_metadata *_metadata, int fd, const char *sub)
+{
+	struct rq *q;
+	int n = rq_need(_metadata, sub, ".asrcb", &q), i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		rq_add(_metadata, fd, &q[i]);
+		k += q[i].want == UVRC_OK;
+	}
+	rq_free(q, n > 0 ? n : 0);
+	return n < 0 ? -1 : k;
+}
+
+/* The parts of an exchange file: pointers into @x, NULL for no data */
+struct exch {
+	const __u8 *part[EXCH_N];
+	__u32 size[EXCH_N];
+};
+
+static bool exch_parse(const __u8 *x, size_t len, struct exch *e)
+{
+	__u32 off;
+	int i;
+
+	if (len < EXCH_HDR_LEN || memcmp(x, EXCH_MAGIC, 8) || get_be32(x + 8) != 0x100)
+		return false;
+	for (i = 0; i < EXCH_N; i++) {
+		e->size[i] = get_be32(x + EXCH_ENTRIES + 8 * i);
+		off = get_be32(x + EXCH_ENTRIES + 8 * i + 4);
+		if (off && (off > len || e->size[i] > len - off))
+			return false;
+		e->part[i] = off ? x + off : NULL;
+	}
+	return e->part[EXCH_ARCB];
+}
+
+/* The performed exchange file: the request, then what the call returned */
+static bool exch_write(const char *path, const struct exch *e, const struct att *t,
+		       __u32 add_len)
+{
+	const void *data[EXCH_N] = {
+		e->part[EXCH_ARCB], t->meas, t->add, t->user_data, t->uid,
+	};
+	__u32 size[EXCH_N] = {
+		e->size[EXCH_ARCB], MEAS_LEN, add_len, t->user_data_len, UVIO_ATT_UID_LEN,
+	};
+	__u8 hdr[EXCH_HDR_LEN] = EXCH_MAGIC;
+	__u32 off = EXCH_HDR_LEN;
+	bool ok;
+	FILE *f;
+	int i;
+
+	put_be32(hdr + 8, 0x100);
+	for (i = 0; i < EXCH_N; i++) {
+		put_be32(hdr + EXCH_ENTRIES + 8 * i, size[i]);
+		put_be32(hdr + EXCH_ENTRIES + 8 * i + 4, size[i] ? off : 0);
+		off += size[i];
+	}
+	put_be32(hdr + 12, off);
+	f = fopen(path, "w");
+	if (!f)
+		return false;
+	ok = fwrite(hdr, sizeof(hdr), 1, f) == 1;
+	for (i = 0; i < EXCH_N; i++)
+		ok &= !size[i] || fwrite(data[i], size[i], 1, f) == 1;
+	return !fclose(f) && ok;
+}
+
+/* Additional-data bytes that flags @paf select (the nonce is none) */
+static __u32 paf_add_len(__u64 paf)
+{
+	return (paf & PAF_IMAGE_PHKH ? PHKH_LEN : 0) +
+	       (paf & PAF_ATTEST_PHKH ? PHKH_LEN : 0) +
+	       (paf & PAF_STORE_HASH ? STORE_HASH_LEN : 0);
 }
 
 /*
@@ -801,18 +830,15 @@ static int calls_installed(struct __test_metadata *_metadata, const struct uvt *
  */
 static bool attest_ready(struct __test_metadata *_metadata, const struct uvt *t)
 {
-	__u8 key[MEAS_KEY_LEN];
-	struct arcb a = ARCB(key);
-	struct att at;
 	int installed = calls_installed(_metadata, t, BIT_ATTEST, BIT_ATTEST);
+	struct req r;
 
 	if (installed < 0)
 		return false;
 	if (installed)
 		return true;
-	fill_pattern(key, sizeof(key), 1);
-	att_init(&at, &a);
-	att_refused(_metadata, t->fd, &at, UVRC_NOT_INSTALLED, "attestation not installed");
+	arcb_init(&r, 1, PAF_NONCE);
+	arcb_refused(_metadata, t->fd, &r, UVRC_NOT_INSTALLED, "attestation not installed");
 	return false;
 }
 
@@ -827,11 +853,31 @@ static bool secrets_ready(struct __test_metadata *_metadata, const struct uvt *t
 		return false;
 	if (installed)
 		return true;
-	secret_init(&r, SECRET_PLAIN, 16, "uvdevice selftest: not installed");
-	EXPECT_EQ(UVRC_NOT_INSTALLED, add_secret(_metadata, t->fd, &r));
+	asrcb_init(&r, 1, SECRET_PLAIN, 16, "uvdevice selftest: not installed");
+	EXPECT_EQ(UVRC_NOT_INSTALLED, add_secret(_metadata, t->fd, r.buf, r.len));
 	EXPECT_EQ(UVRC_NOT_INSTALLED, list_secrets(_metadata, t->fd, page));
 	EXPECT_TRUE(all_zero(page, sizeof(page))) TH_LOG("List Secrets wrote to the page");
 	EXPECT_EQ(UVRC_NOT_INSTALLED, lock_secrets(_metadata, t->fd));
+	return false;
+}
+
+/*
+ * Retrieve Secret. Whether the call is there: SKIP when that is not known,
+ * check "not installed" and return false when it is not.
+ */
+static bool retr_ready(struct __test_metadata *_metadata, const struct uvt *t)
+{
+	__u8 buf[16];
+	int installed;
+
+	if (!secrets_ready(_metadata, t))
+		return false;
+	installed = calls_installed(_metadata, t, BIT_RETR_SECRET, BIT_RETR_SECRET);
+	if (installed < 0)
+		return false;
+	if (installed)
+		return true;
+	EXPECT_EQ(UVRC_NOT_INSTALLED, retr_secret(_metadata, t->fd, 0, buf, sizeof(buf)));
 	return false;
 }
 
@@ -944,21 +990,30 @@ static int read_sysfs(const char *path, char *buf, size_t len)
 	return n;
 }
 
-static void hex_line(char *out, const char *bytes)
+/* A sysfs hash line: 64 lower-case hex digits and a newline */
+static bool hash_line(const char *p)
 {
 	int i;
 
-	for (i = 0; i < PHKH_LEN; i++)
-		sprintf(out + 2 * i, "%02x", (unsigned char)bytes[i]);
-	out[2 * PHKH_LEN] = '\n';
-	out[2 * PHKH_LEN + 1] = '\0';
+	for (i = 0; i < 2 * PHKH_LEN; i++)
+		if (!isxdigit((unsigned char)p[i]) || isupper((unsigned char)p[i]))
+			return false;
+	return p[2 * PHKH_LEN] == '\n';
 }
 
-/* /sys/firmware/uv/keys/ names the Ultravisor's host keys, where it has the call */
+/*
+ * /sys/firmware/uv/keys/ names the Ultravisor's host keys, where it has the
+ * call. Which keys a machine has is known only to its owner: with
+ * UVDEVICE_HOST_KEYS (the hashes, hex, separated by ':', the host key
+ * first) the lines must be exactly those, then zero hashes; without it
+ * only their format is checked.
+ */
 TEST_F(uvc, query_keys_sysfs)
 {
-	char buf[16 * 66], want[2 * PHKH_LEN + 2], zero[2 * PHKH_LEN + 2];
-	int i;
+	const char *want = getenv("UVDEVICE_HOST_KEYS");
+	const char *zero = "0000000000000000000000000000000000000000000000000000000000000000\n";
+	char buf[16 * 66];
+	int i, n = 0;
 
 	if (!self->t.protected)
 		SKIP(return, "not a protected guest");
@@ -970,19 +1025,26 @@ TEST_F(uvc, query_keys_sysfs)
 	}
 	ASSERT_EQ(2 * PHKH_LEN + 1, read_sysfs(KEYS_DIR "/host_key", buf, sizeof(buf)))
 		TH_LOG("no " KEYS_DIR "/host_key (a kernel before 6.13 has no keys/)");
-	hex_line(want, TEST_PHKH);
-	EXPECT_STREQ(want, buf);
+	EXPECT_TRUE(hash_line(buf));
+	if (want && *want)
+		EXPECT_EQ(0, strncmp(buf, want, 2 * PHKH_LEN)) TH_LOG("host_key %.64s", buf);
 	ASSERT_EQ(2 * PHKH_LEN + 1, read_sysfs(KEYS_DIR "/backup_host_key", buf, sizeof(buf)));
-	hex_line(want, BACKUP_PHKH);
-	EXPECT_STREQ(want, buf);
+	EXPECT_TRUE(hash_line(buf));
 	ASSERT_EQ(15 * (2 * PHKH_LEN + 1), read_sysfs(KEYS_DIR "/all", buf, sizeof(buf)));
-	hex_line(want, TEST_PHKH);
-	EXPECT_EQ(0, strncmp(buf, want, 2 * PHKH_LEN + 1));
-	hex_line(want, BACKUP_PHKH);
-	EXPECT_EQ(0, strncmp(buf + 2 * PHKH_LEN + 1, want, 2 * PHKH_LEN + 1));
-	memset(zero, '0', 2 * PHKH_LEN);
-	zero[2 * PHKH_LEN] = '\n';
-	for (i = 2; i < 15; i++)
+	for (i = 0; i < 15; i++)
+		EXPECT_TRUE(hash_line(buf + i * (2 * PHKH_LEN + 1))) TH_LOG("line %d", i);
+	if (!want || !*want) {
+		TH_LOG("UVDEVICE_HOST_KEYS is not set: the hashes' format only");
+		return;
+	}
+	for (; *want && n < 15; n++) {
+		EXPECT_EQ(0, strncmp(buf + n * (2 * PHKH_LEN + 1), want, 2 * PHKH_LEN))
+			TH_LOG("hash %d is not the host key given", n);
+		want += strnlen(want, 2 * PHKH_LEN);
+		if (*want == ':')
+			want++;
+	}
+	for (i = n; i < 15; i++)
 		EXPECT_EQ(0, strncmp(buf + i * (2 * PHKH_LEN + 1), zero, 2 * PHKH_LEN + 1))
 			TH_LOG("hash %d is not zero", i);
 }
@@ -1014,6 +1076,30 @@ TEST_F(uvc, query_secret_store)
 								  "/supp_secret_types", 16));
 }
 
+/* A hex word from sysfs; all ones if it cannot be read */
+static unsigned long long read_sysfs_u64(const char *path)
+{
+	char buf[32], *end;
+	unsigned long long v;
+
+	if (read_sysfs(path, buf, sizeof(buf)) <= 0)
+		return ~0ULL;
+	v = strtoull(buf, &end, 16);
+	return *end == '\n' && end[1] == '\0' ? v : ~0ULL;
+}
+
+/* The attestation versions and flags the Query reports */
+TEST_F(uvc, query_attestation)
+{
+	if (!attest_ready(_metadata, &self->t))
+		return;
+	EXPECT_EQ(0x8000000000000000ULL, read_sysfs_u64(QUERY_DIR "/supp_att_req_hdr_ver"))
+		TH_LOG("request version 0x0100");
+	EXPECT_EQ(PAF_NONCE | PAF_IMAGE_PHKH | PAF_ATTEST_PHKH | PAF_STORE_HASH,
+		  read_sysfs_u64(QUERY_DIR "/supp_att_pflags"))
+		TH_LOG("nonce, image and attestation PHKH, secret-store hash");
+}
+
 /*
  * Outside protected mode the Ultravisor installs none of the four calls.
  * A protected machine whose guest did not enter protected mode (it lacks a
@@ -1022,10 +1108,8 @@ TEST_F(uvc, query_secret_store)
 TEST_F(uvc, calls_not_installed_outside_pv)
 {
 	__u64 calls = 0xfULL << (63 - BIT_LOCK_SECRETS);
-	__u8 key[MEAS_KEY_LEN], page[UVIO_LIST_SECRETS_LEN];
-	struct arcb a = ARCB(key);
+	__u8 page[UVIO_LIST_SECRETS_LEN];
 	struct uvio_uvdev_info info;
-	struct att at;
 	struct req r;
 
 	if (self->t.protected)
@@ -1037,292 +1121,92 @@ TEST_F(uvc, calls_not_installed_outside_pv)
 		SKIP(return, "the Ultravisor lists calls (%llx), the guest is not protected",
 		     (unsigned long long)info.supp_uv_cmds);
 
-	fill_pattern(key, sizeof(key), 1);
-	att_init(&at, &a);
-	att_refused(_metadata, self->t.fd, &at, UVRC_NOT_INSTALLED, "attestation");
-	secret_init(&r, SECRET_PLAIN, 16, "uvdevice selftest: outside pv");
-	EXPECT_EQ(UVRC_NOT_INSTALLED, add_secret(_metadata, self->t.fd, &r));
+	arcb_init(&r, 1, PAF_NONCE);
+	arcb_refused(_metadata, self->t.fd, &r, UVRC_NOT_INSTALLED, "attestation");
+	asrcb_init(&r, 1, SECRET_PLAIN, 16, "uvdevice selftest: outside pv");
+	EXPECT_EQ(UVRC_NOT_INSTALLED, add_secret(_metadata, self->t.fd, r.buf, r.len));
 	EXPECT_EQ(UVRC_NOT_INSTALLED, list_secrets(_metadata, self->t.fd, page));
 	EXPECT_TRUE(all_zero(page, sizeof(page))) TH_LOG("List Secrets wrote to the page");
 	EXPECT_EQ(UVRC_NOT_INSTALLED, lock_secrets(_metadata, self->t.fd));
 }
 
 /*
- * Retrieve Attestation Measurement. Codes 0x0005 (UVCB length), 0x0101
- * (continuation token) and 0x0103 (ARCB not readable) cannot be provoked
- * through the driver, which builds the UVCB and copies the ARCB itself;
- * the emulator's own payload tests cover them.
+ * Retrieve Attestation Measurement, the checks before unsealing. Codes
+ * 0x0005 (UVCB length), 0x0101 (continuation token) and 0x0103 (ARCB not
+ * readable) cannot be provoked through the driver, which builds the UVCB
+ * and copies the ARCB itself; the emulator's own payload tests cover them.
  */
-TEST_F(uvc, att_measurement)
-{
-	__u8 key[MEAS_KEY_LEN], first[MEAS_LEN], uid[UVIO_ATT_UID_LEN];
-	struct arcb a = ARCB(key);
-	struct att t;
-
-	if (!attest_ready(_metadata, &self->t))
-		return;
-	fill_pattern(key, sizeof(key), 1);
-	att_init(&t, &a);
-	att_good(_metadata, self->t.fd, &t, key, NULL, 0, "first");
-	memcpy(first, t.meas, sizeof(first));
-	memcpy(uid, t.uid, sizeof(uid));
-
-	/* the same request measures the same, with the same UID */
-	att_good(_metadata, self->t.fd, &t, key, NULL, 0, "again");
-	EXPECT_EQ(0, memcmp(first, t.meas, sizeof(first)));
-	EXPECT_EQ(0, memcmp(uid, t.uid, sizeof(uid)));
-
-	/* a longer buffer gets the same 64 bytes and nothing more */
-	t.meas_len = MEAS_BUF_LEN;
-	att_good(_metadata, self->t.fd, &t, key, NULL, 0, "128-byte buffer");
-	EXPECT_EQ(0, memcmp(first, t.meas, sizeof(first)));
-}
-
-TEST_F(uvc, att_measurement_inputs)
-{
-	__u8 key[MEAS_KEY_LEN], key2[MEAS_KEY_LEN], base[MEAS_LEN], uid[UVIO_ATT_UID_LEN];
-	struct arcb a = ARCB(key), a2 = ARCB(key2);
-	struct att t;
-
-	if (!attest_ready(_metadata, &self->t))
-		return;
-	fill_pattern(key, sizeof(key), 1);
-	fill_pattern(key2, sizeof(key2), 2);
-	att_init(&t, &a);
-	att_good(_metadata, self->t.fd, &t, key, NULL, 0, "base");
-	memcpy(base, t.meas, sizeof(base));
-	memcpy(uid, t.uid, sizeof(uid));
-
-	/* other user data */
-	t.user_data[0] ^= 1;
-	att_good(_metadata, self->t.fd, &t, key, NULL, 0, "other user data");
-	EXPECT_NE(0, memcmp(base, t.meas, sizeof(base)));
-	EXPECT_EQ(0, memcmp(uid, t.uid, sizeof(uid)));
-
-	/* only user-data length bytes count */
-	att_init(&t, &a);
-	t.user_data[t.user_data_len] = 0x77;
-	att_good(_metadata, self->t.fd, &t, key, NULL, 0, "change after the user data");
-	EXPECT_EQ(0, memcmp(base, t.meas, sizeof(base)));
-
-	/* no user data, and all 256 bytes */
-	t.user_data_len = 0;
-	att_good(_metadata, self->t.fd, &t, key, NULL, 0, "no user data");
-	EXPECT_NE(0, memcmp(base, t.meas, sizeof(base)));
-	fill_pattern(t.user_data, sizeof(t.user_data), 9);
-	t.user_data_len = UVIO_ATT_USER_DATA_LEN;
-	att_good(_metadata, self->t.fd, &t, key, NULL, 0, "256 bytes of user data");
-
-	/* another measurement key */
-	att_init(&t, &a2);
-	att_good(_metadata, self->t.fd, &t, key2, NULL, 0, "another key");
-	EXPECT_NE(0, memcmp(base, t.meas, sizeof(base)));
-	EXPECT_EQ(0, memcmp(uid, t.uid, sizeof(uid)));
-}
-
-TEST_F(uvc, att_sealed_in_second_slot)
-{
-	__u8 key[MEAS_KEY_LEN];
-	struct arcb a = ARCB(key);
-	struct att t;
-
-	if (!attest_ready(_metadata, &self->t))
-		return;
-	fill_pattern(key, sizeof(key), 1);
-	a.nks = 2;
-	a.sealed = 1;
-	att_init(&t, &a);
-	att_good(_metadata, self->t.fd, &t, key, NULL, 0, "test PHKH in the second slot");
-}
-
-/* Image PHKH, attestation PHKH and nonce, in this order */
-TEST_F(uvc, att_additional_data)
-{
-	static const struct {
-		__u64 paf;
-		unsigned int phkhs;	/* PHKHs in the additional data */
-		__u32 add_len;		/* buffer */
-	} cases[] = {
-		{ PAF_IMAGE_PHKH, 1, 32 },
-		{ PAF_ATTEST_PHKH, 1, 32 },
-		{ PAF_IMAGE_PHKH | PAF_ATTEST_PHKH, 2, 64 },
-		{ PAF_NONCE, 0, 16 },
-		{ PAF_IMAGE_PHKH | PAF_ATTEST_PHKH | PAF_NONCE, 2, 80 },
-		{ PAF_IMAGE_PHKH, 1, ADD_BUF_LEN },
-		{ PAF_NONCE | PAF_ATTEST_PHKH, 1, ADD_BUF_LEN },
-	};
-	__u8 key[MEAS_KEY_LEN], nonce[NONCE_LEN], expect[ADD_BUF_LEN];
-	struct arcb a = ARCB(key);
-	unsigned int i, k;
-	char what[64];
-	size_t len;
-	struct att t;
-
-	if (!attest_ready(_metadata, &self->t))
-		return;
-	fill_pattern(key, sizeof(key), 1);
-	fill_pattern(nonce, sizeof(nonce), 0x40);
-	a.nonce = nonce;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		snprintf(what, sizeof(what), "flags %016llx, %u-byte buffer",
-			 (unsigned long long)cases[i].paf, cases[i].add_len);
-		a.paf = cases[i].paf;
-		a.sea = MEAS_KEY_LEN + (a.paf & PAF_NONCE ? NONCE_LEN : 0);
-		len = 0;
-		for (k = 0; k < cases[i].phkhs; k++, len += PHKH_LEN)
-			memcpy(expect + len, TEST_PHKH, PHKH_LEN);
-		if (a.paf & PAF_NONCE) {
-			memcpy(expect + len, nonce, NONCE_LEN);
-			len += NONCE_LEN;
-		}
-		att_init(&t, &a);
-		t.add_len = cases[i].add_len;
-		att_good(_metadata, self->t.fd, &t, key, expect, len, what);
-	}
-}
-
-/*
- * The length handed back is that of the additional data the Ultravisor
- * stored, not the size of the buffer.
- */
-TEST_F(uvc, att_additional_data_length)
-{
-	static const struct {
-		__u64 paf;
-		__u32 add_len;		/* buffer */
-		__u32 expect;
-	} cases[] = {
-		{ 0, ADD_BUF_LEN, 0 },
-		{ PAF_IMAGE_PHKH, PHKH_LEN, PHKH_LEN },
-		{ PAF_IMAGE_PHKH, ADD_BUF_LEN, PHKH_LEN },
-		{ PAF_NONCE, ADD_BUF_LEN, NONCE_LEN },
-		{ PAF_IMAGE_PHKH | PAF_ATTEST_PHKH | PAF_NONCE, ADD_BUF_LEN,
-		  2 * PHKH_LEN + NONCE_LEN },
-	};
-	__u8 key[MEAS_KEY_LEN], nonce[NONCE_LEN];
-	struct arcb a = ARCB(key);
-	unsigned int i;
-	struct att t;
-	__u16 rc;
-
-	if (!attest_ready(_metadata, &self->t))
-		return;
-	fill_pattern(key, sizeof(key), 1);
-	fill_pattern(nonce, sizeof(nonce), 0x40);
-	a.nonce = nonce;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		a.paf = cases[i].paf;
-		a.sea = MEAS_KEY_LEN + (a.paf & PAF_NONCE ? NONCE_LEN : 0);
-		att_init(&t, &a);
-		t.add_len = cases[i].add_len;
-		rc = att_call(_metadata, self->t.fd, &t);
-		ASSERT_EQ(UVRC_OK, rc) TH_LOG("flags %016llx: rc 0x%04x",
-					      (unsigned long long)cases[i].paf, rc);
-		EXPECT_EQ(cases[i].expect, t.add_len_out)
-			TH_LOG("flags %016llx, %u-byte buffer: length %u handed back, %u stored",
-			       (unsigned long long)cases[i].paf, cases[i].add_len,
-			       t.add_len_out, cases[i].expect);
-	}
-}
 
 /* The driver passes the user-data length through unchecked */
 TEST_F(uvc, att_user_data_too_long)
 {
-	__u8 key[MEAS_KEY_LEN];
-	struct arcb a = ARCB(key);
 	struct att t;
+	struct req r;
 
 	if (!attest_ready(_metadata, &self->t))
 		return;
-	fill_pattern(key, sizeof(key), 1);
-	att_init(&t, &a);
+	arcb_init(&r, 1, PAF_NONCE);
+	att_init(&t, &r);
 	t.user_data_len = UVIO_ATT_USER_DATA_LEN + 1;
-	att_refused(_metadata, self->t.fd, &t, UVRC_USER_DATA_LEN, "257 bytes of user data");
+	att_refused(_metadata, self->t.fd, &t, ATT_USER_DATA_LEN, "257 bytes of user data");
 	t.user_data_len = 0xffff;
-	att_refused(_metadata, self->t.fd, &t, UVRC_USER_DATA_LEN, "65535 bytes of user data");
+	att_refused(_metadata, self->t.fd, &t, ATT_USER_DATA_LEN, "65535 bytes of user data");
 }
 
 TEST_F(uvc, att_bad_version)
 {
 	static const __u32 versions[] = { 0, 0x0101, 0x0200, 0x01000000 };
+	unsigned int i;
+	struct req r;
 
 	if (!attest_ready(_metadata, &self->t))
 		return;
-	att_field_refused(_metadata, self->t.fd, OFF_VERSION, versions,
-			  ARRAY_SIZE(versions), UVRC_VERSION, "version");
+	for (i = 0; i < ARRAY_SIZE(versions); i++) {
+		arcb_init(&r, 1, PAF_NONCE);
+		put_be32(r.buf + OFF_VERSION, versions[i]);
+		arcb_refused(_metadata, self->t.fd, &r, ATT_VERSION, "version");
+	}
 }
 
 TEST_F(uvc, att_bad_length)
 {
-	__u8 key[MEAS_KEY_LEN];
-	struct arcb a = ARCB(key);
-	struct att t;
+	struct req r;
 	__u32 len;
 
 	if (!attest_ready(_metadata, &self->t))
 		return;
-	fill_pattern(key, sizeof(key), 1);
-
-	/* out of range: checked on the first 0x40 bytes */
-	att_init(&t, &a);
-	put_be32(t.arcb.buf + OFF_LENGTH, REQ_MAX_LEN + 1);
-	att_refused(_metadata, self->t.fd, &t, UVRC_LENGTH, "length above 1 MiB");
-	put_be32(t.arcb.buf + OFF_LENGTH, 0xffffffff);
-	att_refused(_metadata, self->t.fd, &t, UVRC_LENGTH, "length 4 GiB - 1");
-	put_be32(t.arcb.buf + OFF_LENGTH, REQ_MIN_LEN - 1);
-	att_refused(_metadata, self->t.fd, &t, UVRC_LENGTH, "length below 0xf0");
+	/* out of range: checked on the first 0xe0 bytes */
+	arcb_init(&r, 1, PAF_NONCE);
+	put_be32(r.buf + OFF_LENGTH, REQ_MAX_LEN + 1);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_LENGTH, "length above 1 MiB");
+	put_be32(r.buf + OFF_LENGTH, 0xffffffff);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_LENGTH, "length 4 GiB - 1");
+	put_be32(r.buf + OFF_LENGTH, ARCB_SLOTS + KEY_SLOT_LEN);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_LENGTH, "no room for the tag");
 
 	/* in range, but not what key slots and encrypted area need */
-	att_init(&t, &a);
-	len = t.arcb.len;
-	req_set_length(&t.arcb, len + 16);
-	att_refused(_metadata, self->t.fd, &t, UVRC_LENGTH, "16 bytes too long");
-	req_set_length(&t.arcb, len - 16);
-	att_refused(_metadata, self->t.fd, &t, UVRC_LENGTH, "16 bytes too short");
-	att_init(&t, &a);
-	t.arcb.buf[OFF_NKS] = 2;
-	att_refused(_metadata, self->t.fd, &t, UVRC_LENGTH, "two key slots in the length of one");
+	arcb_init(&r, 1, PAF_NONCE);
+	len = r.len;
+	req_set_length(&r, len + 16);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_LENGTH, "16 bytes too long");
+	req_set_length(&r, len - 16);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_LENGTH, "16 bytes too short");
+	arcb_init(&r, 1, PAF_NONCE);
+	r.buf[OFF_NKS] = 2;
+	arcb_refused(_metadata, self->t.fd, &r, ATT_LENGTH, "two key slots in the length of one");
 }
 
 TEST_F(uvc, att_no_key_slots)
 {
-	__u8 key[MEAS_KEY_LEN];
-	struct arcb a = ARCB(key);
-	struct att t;
+	struct req r;
 
 	if (!attest_ready(_metadata, &self->t))
 		return;
-	fill_pattern(key, sizeof(key), 1);
-	a.nks = 0;
-	att_init(&t, &a);
-	att_refused(_metadata, self->t.fd, &t, UVRC_NO_KEY_SLOTS, "no key slots");
+	arcb_init(&r, 0, PAF_NONCE);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_NO_KEY_SLOTS, "no key slots");
 }
 
-TEST_F(uvc, att_unsupported_flags)
-{
-	static const __u64 flags[] = {
-		0x8000000000000000ULL,	/* bit 0 */
-		0x0800000000000000ULL,	/* bit 4, secret-store state */
-		0x0400000000000000ULL,	/* bit 5, firmware hash */
-		0x0000000000000001ULL,	/* bit 63 */
-		PAF_IMAGE_PHKH | 0x0800000000000000ULL,
-	};
-	__u8 key[MEAS_KEY_LEN];
-	struct arcb a = ARCB(key);
-	unsigned int i;
-	struct att t;
-
-	if (!attest_ready(_metadata, &self->t))
-		return;
-	fill_pattern(key, sizeof(key), 1);
-	for (i = 0; i < ARRAY_SIZE(flags); i++) {
-		a.paf = flags[i];
-		att_init(&t, &a);
-		t.add_len = ADD_BUF_LEN;
-		att_refused(_metadata, self->t.fd, &t, UVRC_FLAGS, "unsupported flag");
-	}
-}
-
+/* The measurement key, and a nonce exactly if the flags say so */
 TEST_F(uvc, att_bad_encrypted_area_size)
 {
 	static const struct {
@@ -1335,228 +1219,277 @@ TEST_F(uvc, att_bad_encrypted_area_size)
 		{ 0, 0 },
 		{ PAF_NONCE, MEAS_KEY_LEN + 2 * NONCE_LEN },
 	};
-	__u8 key[MEAS_KEY_LEN], nonce[NONCE_LEN];
-	struct arcb a = ARCB(key);
 	unsigned int i;
-	struct att t;
+	struct req r;
 
 	if (!attest_ready(_metadata, &self->t))
 		return;
-	fill_pattern(key, sizeof(key), 1);
-	fill_pattern(nonce, sizeof(nonce), 0x40);
-	a.nonce = nonce;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		a.paf = cases[i].paf;
-		a.sea = cases[i].sea;
-		att_init(&t, &a);
-		t.add_len = NONCE_LEN;
-		att_refused(_metadata, self->t.fd, &t, UVRC_SEA, "encrypted area size");
+		req_init(&r, "", ARCB_CPK, ARCB_SLOTS, 1, 0, cases[i].sea);
+		put_be64(r.buf + OFF_FLAGS, cases[i].paf);
+		put_be32(r.buf + ARCB_ALGORITHM, ALG_HMAC_SHA512);
+		arcb_refused(_metadata, self->t.fd, &r, ATT_SEA, "encrypted area size");
+	}
+}
+
+TEST_F(uvc, att_unsupported_flags)
+{
+	static const __u64 flags[] = {
+		0x8000000000000000ULL,		/* bit 0 */
+		PAF_FIRMWARE,			/* bit 5, firmware state */
+		0x0000000000000004ULL,		/* bit 61 */
+		PAF_NONCE | PAF_IMAGE_PHKH | 0x0000000100000000ULL,
+	};
+	unsigned int i;
+	struct req r;
+
+	if (!attest_ready(_metadata, &self->t))
+		return;
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		arcb_init(&r, 1, flags[i]);
+		arcb_refused(_metadata, self->t.fd, &r, ATT_FLAGS, "unsupported flag");
 	}
 }
 
 TEST_F(uvc, att_bad_algorithm)
 {
 	static const __u32 algorithms[] = { 0, 2, 0xffffffff };
+	unsigned int i;
+	struct req r;
 
 	if (!attest_ready(_metadata, &self->t))
 		return;
-	att_field_refused(_metadata, self->t.fd, OFF_ALGORITHM, algorithms,
-			  ARRAY_SIZE(algorithms), UVRC_ALGORITHM, "measurement algorithm");
+	for (i = 0; i < ARRAY_SIZE(algorithms); i++) {
+		arcb_init(&r, 1, PAF_NONCE);
+		put_be32(r.buf + ARCB_ALGORITHM, algorithms[i]);
+		arcb_refused(_metadata, self->t.fd, &r, ATT_ALGORITHM, "measurement algorithm");
+	}
 }
 
 /* A measurement length of 0 is refused by the driver (test_uvdevice) */
 TEST_F(uvc, att_short_measurement)
 {
-	__u8 key[MEAS_KEY_LEN];
-	struct arcb a = ARCB(key);
 	struct att t;
+	struct req r;
 
 	if (!attest_ready(_metadata, &self->t))
 		return;
-	fill_pattern(key, sizeof(key), 1);
-	att_init(&t, &a);
+	arcb_init(&r, 1, PAF_NONCE);
+	att_init(&t, &r);
 	t.meas_len = 32;
-	att_refused(_metadata, self->t.fd, &t, UVRC_MEAS_LEN, "32-byte measurement");
+	att_refused(_metadata, self->t.fd, &t, ATT_MEAS_LEN, "32-byte measurement");
 	t.meas_len = MEAS_LEN - 1;
-	att_refused(_metadata, self->t.fd, &t, UVRC_MEAS_LEN, "63-byte measurement");
+	att_refused(_metadata, self->t.fd, &t, ATT_MEAS_LEN, "63-byte measurement");
 }
 
+/* The nonce is no additional data: a request with only it needs none */
 TEST_F(uvc, att_short_additional_data)
 {
-	static const struct {
-		__u64 paf;
-		__u32 add_len;
-	} cases[] = {
-		{ PAF_IMAGE_PHKH, 0 },
-		{ PAF_IMAGE_PHKH, PHKH_LEN - 1 },
-		{ PAF_ATTEST_PHKH, 16 },
-		{ PAF_IMAGE_PHKH | PAF_ATTEST_PHKH, 2 * PHKH_LEN - 1 },
-		{ PAF_NONCE, NONCE_LEN - 1 },
-		{ PAF_IMAGE_PHKH | PAF_ATTEST_PHKH | PAF_NONCE, 2 * PHKH_LEN + NONCE_LEN - 1 },
+	static const __u64 flags[] = {
+		PAF_IMAGE_PHKH, PAF_ATTEST_PHKH, PAF_STORE_HASH,
+		PAF_NONCE | PAF_IMAGE_PHKH | PAF_ATTEST_PHKH,
+		PAF_NONCE | PAF_IMAGE_PHKH | PAF_ATTEST_PHKH | PAF_STORE_HASH,
 	};
-	__u8 key[MEAS_KEY_LEN], nonce[NONCE_LEN];
-	struct arcb a = ARCB(key);
 	unsigned int i;
 	struct att t;
+	struct req r;
 
 	if (!attest_ready(_metadata, &self->t))
 		return;
-	fill_pattern(key, sizeof(key), 1);
-	fill_pattern(nonce, sizeof(nonce), 0x40);
-	a.nonce = nonce;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		a.paf = cases[i].paf;
-		a.sea = MEAS_KEY_LEN + (a.paf & PAF_NONCE ? NONCE_LEN : 0);
-		att_init(&t, &a);
-		t.add_len = cases[i].add_len;
-		att_refused(_metadata, self->t.fd, &t, UVRC_ADD_DATA_LEN, "short additional data");
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		arcb_init(&r, 1, flags[i]);
+		att_init(&t, &r);
+		t.add_len = paf_add_len(flags[i]) - 1;
+		att_refused(_metadata, self->t.fd, &t, ATT_ADD_DATA_LEN, "short additional data");
+		t.add_len = 0;
+		att_refused(_metadata, self->t.fd, &t, ATT_ADD_DATA_LEN, "no additional data");
 	}
+	/* enough room: the request goes on to be unsealed */
+	arcb_init(&r, 1, PAF_NONCE);
+	att_init(&t, &r);
+	t.add_len = 0;
+	att_refused(_metadata, self->t.fd, &t, ATT_UNSEAL, "a nonce, no additional data");
 }
 
 TEST_F(uvc, att_cannot_unseal)
 {
-	__u8 key[MEAS_KEY_LEN];
-	struct arcb a = ARCB(key);
-	struct att t;
+	struct req r;
 
 	if (!attest_ready(_metadata, &self->t))
 		return;
-	fill_pattern(key, sizeof(key), 1);
-	a.sealed = 1;
-	att_init(&t, &a);
-	att_refused(_metadata, self->t.fd, &t, UVRC_UNSEAL, "one slot, another key");
-	a.nks = 3;
-	a.sealed = 3;
-	att_init(&t, &a);
-	att_refused(_metadata, self->t.fd, &t, UVRC_UNSEAL, "three slots, other keys");
+	arcb_init(&r, 1, PAF_NONCE);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_UNSEAL, "one slot, another key");
+	arcb_init(&r, 3, 0);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_UNSEAL, "three slots, other keys");
 }
 
 /* The first check that fails gives the return code */
 TEST_F(uvc, att_check_order)
 {
-	__u8 key[MEAS_KEY_LEN];
-	struct arcb a = ARCB(key), unsealable = ARCB(key), no_slots = ARCB(key);
-	struct arcb bad_flags = ARCB(key), bad_sea = ARCB(key);
 	struct att t;
+	struct req r;
 
 	if (!attest_ready(_metadata, &self->t))
 		return;
-	fill_pattern(key, sizeof(key), 1);
-	unsealable.sealed = 1;
-	no_slots.nks = 0;
-	bad_flags.paf = 0x8000000000000000ULL;
-	bad_sea.sea = MEAS_KEY_LEN + NONCE_LEN;
-
-	att_init(&t, &a);
+	arcb_init(&r, 1, PAF_NONCE);
+	put_be32(r.buf + OFF_VERSION, 0x0200);
+	att_init(&t, &r);
 	t.user_data_len = 0xffff;
-	put_be32(t.arcb.buf + OFF_VERSION, 0x0200);
-	att_refused(_metadata, self->t.fd, &t, UVRC_USER_DATA_LEN, "user data before version");
+	att_refused(_metadata, self->t.fd, &t, ATT_USER_DATA_LEN, "user data before version");
 
-	att_init(&t, &a);
-	put_be32(t.arcb.buf + OFF_VERSION, 0x0200);
-	put_be32(t.arcb.buf + OFF_LENGTH, REQ_MAX_LEN + 1);
-	att_refused(_metadata, self->t.fd, &t, UVRC_VERSION, "version before length");
+	arcb_init(&r, 0, PAF_NONCE);
+	put_be32(r.buf + OFF_VERSION, 0x0200);
+	put_be32(r.buf + OFF_LENGTH, REQ_MAX_LEN + 1);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_VERSION, "version before length");
 
-	att_init(&t, &no_slots);
-	put_be32(t.arcb.buf + OFF_LENGTH, REQ_MAX_LEN + 1);
-	att_refused(_metadata, self->t.fd, &t, UVRC_LENGTH, "length before key slots");
+	arcb_init(&r, 0, PAF_NONCE);
+	put_be32(r.buf + OFF_LENGTH, REQ_MAX_LEN + 1);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_LENGTH, "length before key slots");
 
-	no_slots.paf = bad_flags.paf;
-	att_init(&t, &no_slots);
-	att_refused(_metadata, self->t.fd, &t, UVRC_NO_KEY_SLOTS, "key slots before flags");
+	req_init(&r, "", ARCB_CPK, ARCB_SLOTS, 0, 0, 17);
+	put_be64(r.buf + OFF_FLAGS, PAF_FIRMWARE);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_NO_KEY_SLOTS,
+		     "key slots before encrypted area size");
 
-	bad_flags.sea = 17;
-	att_init(&t, &bad_flags);
-	att_refused(_metadata, self->t.fd, &t, UVRC_FLAGS, "flags before encrypted area size");
+	req_init(&r, "", ARCB_CPK, ARCB_SLOTS, 1, 0, 17);
+	put_be64(r.buf + OFF_FLAGS, PAF_FIRMWARE);
+	req_set_length(&r, r.len + 16);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_SEA,
+		     "encrypted area size before length and flags");
 
-	att_init(&t, &bad_sea);
-	req_set_length(&t.arcb, t.arcb.len + 16);
-	att_refused(_metadata, self->t.fd, &t, UVRC_SEA, "encrypted area size before length");
+	arcb_init(&r, 1, PAF_NONCE | PAF_FIRMWARE);
+	req_set_length(&r, r.len + 16);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_LENGTH, "length before flags");
 
-	att_init(&t, &a);
-	req_set_length(&t.arcb, t.arcb.len + 16);
-	put_be32(t.arcb.buf + OFF_ALGORITHM, 2);
-	att_refused(_metadata, self->t.fd, &t, UVRC_LENGTH, "length before algorithm");
+	arcb_init(&r, 1, PAF_NONCE | PAF_FIRMWARE);
+	put_be32(r.buf + ARCB_ALGORITHM, 2);
+	arcb_refused(_metadata, self->t.fd, &r, ATT_FLAGS, "flags before algorithm");
 
-	att_init(&t, &unsealable);
-	put_be32(t.arcb.buf + OFF_ALGORITHM, 2);
+	arcb_init(&r, 1, PAF_IMAGE_PHKH);
+	put_be32(r.buf + ARCB_ALGORITHM, 2);
+	att_init(&t, &r);
 	t.meas_len = 32;
-	att_refused(_metadata, self->t.fd, &t, UVRC_ALGORITHM, "algorithm before lengths");
+	att_refused(_metadata, self->t.fd, &t, ATT_ALGORITHM, "algorithm before lengths");
 
-	unsealable.paf = PAF_IMAGE_PHKH;
-	att_init(&t, &unsealable);
+	att_init(&t, &r);
+	put_be32(r.buf + ARCB_ALGORITHM, ALG_HMAC_SHA512);
 	t.meas_len = 32;
-	att_refused(_metadata, self->t.fd, &t, UVRC_MEAS_LEN,
+	t.add_len = 0;
+	att_refused(_metadata, self->t.fd, &t, ATT_MEAS_LEN,
 		    "measurement before additional-data length");
 
-	att_init(&t, &unsealable);
-	att_refused(_metadata, self->t.fd, &t, UVRC_ADD_DATA_LEN,
+	att_init(&t, &r);
+	t.add_len = 0;
+	att_refused(_metadata, self->t.fd, &t, ATT_ADD_DATA_LEN,
 		    "additional-data length before unsealing");
 }
 
+/* Is @hash one of the host keys that /sys/firmware/uv/keys/all lists? */
+static int host_key_listed(const __u8 *hash)
+{
+	char buf[16 * 66], hex[2 * PHKH_LEN + 1];
+	int i;
+
+	if (read_sysfs(KEYS_DIR "/all", buf, sizeof(buf)) < 0)
+		return -1;
+	for (i = 0; i < PHKH_LEN; i++)
+		sprintf(hex + 2 * i, "%02x", hash[i]);
+	for (i = 0; i < 15; i++)
+		if (!strncmp(buf + i * (2 * PHKH_LEN + 1), hex, 2 * PHKH_LEN))
+			return 1;
+	return 0;
+}
+
 /*
- * The secret store. Codes 0x0005 (UVCB length) and 0x0103 (request not
- * readable) cannot be provoked through the driver, which builds the UVCB
- * and copies the request itself; the emulator's own payload tests cover
- * them. For the same reason a length field above 1 MiB is not tried: the
- * Ultravisor reads the whole length before it checks it, beyond the
- * driver's copy.
+ * Perform the attestation requests of UVDEVICE_REQUESTS/attest, as
+ * pvattest perform does, and write the performed files for the requester
+ * to verify. Checked here: the rc each name expects; a measurement, a
+ * configuration UID that is the same for every request and not zero; the
+ * additional data the flags select and nothing beyond; an attestation
+ * PHKH that names a host key of this machine; the same inputs measure
+ * the same, other user data measures otherwise.
+ */
+TEST_F(uvc, att_requests)
+{
+	const char *out = getenv("UVDEVICE_RESPONSES");
+	__u8 uid[UVIO_ATT_UID_LEN] = {}, first[MEAS_LEN];
+	struct rq *q;
+	struct exch e;
+	struct att t;
+	char path[512];
+	__u32 add_len;
+	__u64 paf;
+	int n, i, ok = 0;
+	__u16 rc;
+
+	if (!attest_ready(_metadata, &self->t))
+		return;
+	n = rq_need(_metadata, "attest", ".exch", &q);
+	if (n < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		ASSERT_TRUE(exch_parse(q[i].data, q[i].len, &e))
+			TH_LOG("%s: not a pvattest exchange file", q[i].name);
+		memset(&t, 0, sizeof(t));
+		t.arcb = e.part[EXCH_ARCB];
+		t.arcb_len = e.size[EXCH_ARCB];
+		t.user_data_len = snprintf((char *)t.user_data, sizeof(t.user_data),
+					   "uvdevice selftest %s", q[i].name);
+		t.meas_len = e.size[EXCH_MEAS];
+		t.add_len = e.size[EXCH_ADD];
+		paf = get_be64(t.arcb + OFF_FLAGS);
+		add_len = paf_add_len(paf);
+		rc = att_call(_metadata, self->t.fd, &t);
+		EXPECT_EQ(q[i].want, rc) TH_LOG("%s: rc 0x%04x", q[i].name, rc);
+		if (rc != UVRC_OK)
+			continue;
+		EXPECT_EQ(MEAS_LEN, t.meas_len) TH_LOG("%s: the request asks for %u bytes",
+						       q[i].name, t.meas_len);
+		EXPECT_EQ(add_len, t.add_len) TH_LOG("%s: flags %016llx, %u bytes asked",
+						     q[i].name, (unsigned long long)paf,
+						     t.add_len);
+		EXPECT_FALSE(all_zero(t.meas, MEAS_LEN)) TH_LOG("%s: measurement", q[i].name);
+		EXPECT_FALSE(all_zero(t.uid, sizeof(t.uid))) TH_LOG("%s: UID zero", q[i].name);
+		if (ok++)
+			EXPECT_EQ(0, memcmp(uid, t.uid, sizeof(uid)))
+				TH_LOG("%s: another configuration UID", q[i].name);
+		memcpy(uid, t.uid, sizeof(uid));
+		if (paf & PAF_ATTEST_PHKH)
+			EXPECT_NE(0, host_key_listed(t.add + (paf & PAF_IMAGE_PHKH ?
+							       PHKH_LEN : 0)))
+				TH_LOG("%s: the attestation PHKH is no host key", q[i].name);
+		if (out && *out) {
+			snprintf(path, sizeof(path), "%s/%s.exch", out, q[i].name);
+			EXPECT_TRUE(exch_write(path, &e, &t, add_len))
+				TH_LOG("%s: %s", path, strerror(errno));
+		}
+		/* the same inputs, the same measurement; other user data, another */
+		memcpy(first, t.meas, sizeof(first));
+		ASSERT_EQ(UVRC_OK, att_call(_metadata, self->t.fd, &t));
+		EXPECT_EQ(0, memcmp(first, t.meas, sizeof(first)))
+			TH_LOG("%s: measured differently the second time", q[i].name);
+		t.user_data[0] ^= 1;
+		ASSERT_EQ(UVRC_OK, att_call(_metadata, self->t.fd, &t));
+		EXPECT_NE(0, memcmp(first, t.meas, sizeof(first)))
+			TH_LOG("%s: other user data, the same measurement", q[i].name);
+	}
+	EXPECT_LT(0, ok) TH_LOG("no request succeeded");
+	rq_free(q, n);
+}
+
+/*
+ * The secret store, the checks before unsealing. Codes 0x0005 (UVCB
+ * length) and 0x0103 (request not readable) cannot be provoked through the
+ * driver, which builds the UVCB and copies the request itself; the
+ * emulator's own payload tests cover them.
  */
 TEST_F(uvc, secret_list_format)
 {
-	static __u8 page[LIST_BUF_LEN];
+	static __u8 list[LIST_BUF_LEN];
 
 	if (!secrets_ready(_metadata, &self->t))
 		return;
-	list_checked(_metadata, self->t.fd, page);
-}
-
-TEST_F(uvc, secret_add_plain)
-{
-	struct req r;
-
-	if (!secrets_ready(_metadata, &self->t))
-		return;
-	secret_init(&r, SECRET_PLAIN, 20, "uvdevice selftest: plain");
-	secret_added(_metadata, self->t.fd, &r);
-}
-
-TEST_F(uvc, secret_add_plain_sizes)
-{
-	struct req r;
-
-	if (!secrets_ready(_metadata, &self->t))
-		return;
-	secret_init(&r, SECRET_PLAIN, 1, "uvdevice selftest: plain 1");
-	secret_added(_metadata, self->t.fd, &r);
-	secret_init(&r, SECRET_PLAIN, PLAIN_MAX_LEN, "uvdevice selftest: plain 8192");
-	secret_added(_metadata, self->t.fd, &r);
-}
-
-/* sealed in the second of two key slots */
-TEST_F(uvc, secret_add_association)
-{
-	struct req r;
-
-	if (!secrets_ready(_metadata, &self->t))
-		return;
-	secret_init_slots(&r, SECRET_ASSOCIATION, ASSOCIATION_LEN,
-			  "uvdevice selftest: association", 2, 1);
-	secret_added(_metadata, self->t.fd, &r);
-}
-
-TEST_F(uvc, secret_duplicate_id)
-{
-	const char *id = "uvdevice selftest: duplicate";
-	struct req r;
-
-	if (!secrets_ready(_metadata, &self->t))
-		return;
-	secret_init(&r, SECRET_PLAIN, 8, id);
-	secret_added(_metadata, self->t.fd, &r);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_DUPLICATE, "the same request again");
-	secret_init(&r, SECRET_ASSOCIATION, ASSOCIATION_LEN, id);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_DUPLICATE, "another secret, same ID");
+	list_checked(_metadata, self->t.fd, list);
 }
 
 TEST_F(uvc, secret_bad_version)
@@ -1568,35 +1501,35 @@ TEST_F(uvc, secret_bad_version)
 	if (!secrets_ready(_metadata, &self->t))
 		return;
 	for (i = 0; i < ARRAY_SIZE(versions); i++) {
-		secret_init(&r, SECRET_PLAIN, 16, "uvdevice selftest: version");
+		asrcb_init(&r, 1, SECRET_PLAIN, 16, "uvdevice selftest: version");
 		put_be32(r.buf + OFF_VERSION, versions[i]);
-		secret_refused(_metadata, self->t.fd, &r, UVRC_VERSION, "version");
+		asrcb_refused(_metadata, self->t.fd, &r, SEC_VERSION, "version");
 	}
+	asrcb_init(&r, 1, SECRET_PLAIN, 16, "uvdevice selftest: magic");
+	r.buf[5] = 'm';
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_VERSION, "magic");
 }
 
-TEST_F(uvc, secret_bad_length)
+TEST_F(uvc, secret_bad_size)
 {
-	const char *id = "uvdevice selftest: length";
+	const char *id = "uvdevice selftest: size";
 	struct req r;
 	__u32 len;
 
 	if (!secrets_ready(_metadata, &self->t))
 		return;
-	secret_init(&r, SECRET_PLAIN, 16, id);
-	put_be32(r.buf + OFF_LENGTH, REQ_MIN_LEN - 1);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_LENGTH, "length below 0xf0");
-	put_be32(r.buf + OFF_LENGTH, REQ_HDR_LEN);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_LENGTH, "header only");
-
-	secret_init(&r, SECRET_PLAIN, 16, id);
+	asrcb_init(&r, 1, SECRET_PLAIN, 16, id);
 	len = r.len;
 	req_set_length(&r, len + 16);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_LENGTH, "16 bytes too long");
-	req_set_length(&r, len - 8);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_LENGTH, "8 bytes too short");
-	secret_init(&r, SECRET_PLAIN, 16, id);
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_SIZE, "16 bytes too long");
+	req_set_length(&r, len - 16);
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_SIZE, "16 bytes too short");
+	asrcb_init(&r, 1, SECRET_PLAIN, 16, id);
 	r.buf[OFF_NKS] = 2;
-	secret_refused(_metadata, self->t.fd, &r, UVRC_LENGTH, "two slots in the length of one");
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_SIZE, "two slots in the length of one");
+	asrcb_init(&r, 1, SECRET_PLAIN, 16, id);
+	put_be32(r.buf + OFF_SEA, EXT_SECRET_LEN - 1);
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_SIZE, "no room for the extension secret");
 }
 
 TEST_F(uvc, secret_no_key_slots)
@@ -1605,49 +1538,23 @@ TEST_F(uvc, secret_no_key_slots)
 
 	if (!secrets_ready(_metadata, &self->t))
 		return;
-	req_init(&r, 0, 0, SECRET_HDR_LEN + 16, 0);
-	put_be16(r.buf + r.enc, SECRET_PLAIN);
-	put_be32(r.buf + r.enc + 4, 16);
-	put_id(r.buf + r.enc + 8, "uvdevice selftest: no slots");
-	secret_refused(_metadata, self->t.fd, &r, UVRC_NO_KEY_SLOTS, "no key slots");
+	asrcb_init(&r, 0, SECRET_PLAIN, 16, "uvdevice selftest: no slots");
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_NO_KEY_SLOTS, "no key slots");
 }
 
 TEST_F(uvc, secret_bad_flags)
 {
-	static const __u64 flags[] = { 1, 0x8000000000000000ULL, PAF_NONCE };
+	static const __u64 flags[] = { 1, 0x4000000000000000ULL, ASRCB_NO_DUMP | 2 };
 	unsigned int i;
 	struct req r;
 
 	if (!secrets_ready(_metadata, &self->t))
 		return;
 	for (i = 0; i < ARRAY_SIZE(flags); i++) {
-		secret_init(&r, SECRET_PLAIN, 16, "uvdevice selftest: flags");
+		asrcb_init(&r, 1, SECRET_PLAIN, 16, "uvdevice selftest: flags");
 		put_be64(r.buf + OFF_FLAGS, flags[i]);
-		secret_refused(_metadata, self->t.fd, &r, UVRC_FLAGS, "control flags");
+		asrcb_refused(_metadata, self->t.fd, &r, SEC_FLAGS, "control flags");
 	}
-}
-
-TEST_F(uvc, secret_bad_encrypted_area_size)
-{
-	const char *id = "uvdevice selftest: sea";
-	struct req r, s;
-
-	if (!secrets_ready(_metadata, &self->t))
-		return;
-	/* too small for the secret's header */
-	req_init(&r, 1, 0, SECRET_HDR_LEN - 8, 0);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_SEA, "encrypted area below 0x28");
-	req_init(&r, 1, 0, 0, 0);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_SEA, "no encrypted area");
-
-	/* not the secret's header and length */
-	secret_init(&s, SECRET_PLAIN, 16, id);
-	req_init(&r, 1, 0, SECRET_HDR_LEN + 17, 0);
-	memcpy(r.buf + r.enc, s.buf + s.enc, SECRET_HDR_LEN + 16);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_SEA, "one byte more than the secret");
-	req_init(&r, 1, 0, SECRET_HDR_LEN + 15, 0);
-	memcpy(r.buf + r.enc, s.buf + s.enc, SECRET_HDR_LEN + 15);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_SEA, "one byte less than the secret");
 }
 
 TEST_F(uvc, secret_cannot_unseal)
@@ -1657,195 +1564,120 @@ TEST_F(uvc, secret_cannot_unseal)
 
 	if (!secrets_ready(_metadata, &self->t))
 		return;
-	secret_init_slots(&r, SECRET_PLAIN, 16, id, 1, 1);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_UNSEAL, "one slot, another key");
-	secret_init_slots(&r, SECRET_PLAIN, 16, id, 3, 3);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_UNSEAL, "three slots, other keys");
-}
-
-TEST_F(uvc, secret_bad_type)
-{
-	static const struct {
-		__u16 type;
-		__u32 len;
-	} cases[] = {
-		{ 0, 16 },
-		{ 1, 16 },			/* null */
-		{ 4, 17 },			/* AES-128 */
-		{ 0x0b, 16 },			/* reserved */
-		{ 0x11, 33 },			/* ECDSA P-256 */
-		{ 0x16, 32 },			/* Update CCK, not offered */
-		{ SECRET_ASSOCIATION, 16 },
-		{ SECRET_ASSOCIATION, ASSOCIATION_LEN + 1 },
-		{ SECRET_PLAIN, 0 },
-		{ SECRET_PLAIN, PLAIN_MAX_LEN + 1 },
-	};
-	unsigned int i;
-	char what[64];
-	struct req r;
-
-	if (!secrets_ready(_metadata, &self->t))
-		return;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		snprintf(what, sizeof(what), "type %u, %u bytes", cases[i].type, cases[i].len);
-		secret_init(&r, cases[i].type, cases[i].len, "uvdevice selftest: type");
-		secret_refused(_metadata, self->t.fd, &r, UVRC_SECRET_TYPE, what);
-	}
+	asrcb_init(&r, 1, SECRET_PLAIN, 16, id);
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_UNSEAL, "one slot, another key");
+	asrcb_init(&r, 3, SECRET_PLAIN, 16, id);
+	put_be64(r.buf + OFF_FLAGS, ASRCB_NO_DUMP);
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_UNSEAL, "three slots, other keys");
+	/* type and length are checked on the opened request */
+	asrcb_init(&r, 1, 0x0b, 16, id);
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_UNSEAL, "a reserved type");
 }
 
 /* The first check that fails gives the return code */
 TEST_F(uvc, secret_check_order)
 {
 	const char *id = "uvdevice selftest: order";
-	struct req r, s;
+	struct req r;
 
 	if (!secrets_ready(_metadata, &self->t))
 		return;
-	secret_init(&r, SECRET_PLAIN, 16, id);
+	asrcb_init(&r, 0, SECRET_PLAIN, 16, id);
 	put_be32(r.buf + OFF_VERSION, 0x0200);
-	put_be32(r.buf + OFF_LENGTH, REQ_HDR_LEN);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_VERSION, "version before length");
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_VERSION, "version before key slots");
 
-	req_init(&r, 0, 0, SECRET_HDR_LEN + 16, 0);
-	put_be32(r.buf + OFF_LENGTH, REQ_HDR_LEN);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_LENGTH, "length before key slots");
-
-	req_init(&r, 0, 0, SECRET_HDR_LEN + 16, 1);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_NO_KEY_SLOTS, "key slots before flags");
-
-	req_init(&r, 1, 0, 8, 1);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_FLAGS, "flags before encrypted area size");
-
-	req_init(&r, 1, 0, 8, 0);
+	asrcb_init(&r, 0, SECRET_PLAIN, 16, id);
 	req_set_length(&r, r.len + 16);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_SEA, "encrypted area size before length");
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_NO_KEY_SLOTS, "key slots before size");
 
-	secret_init_slots(&r, SECRET_PLAIN, 16, id, 1, 1);
+	asrcb_init(&r, 1, SECRET_PLAIN, 16, id);
+	put_be64(r.buf + OFF_FLAGS, 1);
 	req_set_length(&r, r.len + 16);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_LENGTH, "length before unsealing");
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_SIZE, "size before flags");
 
-	secret_init(&s, SECRET_PLAIN, 16, id);
-	req_init(&r, 1, 1, SECRET_HDR_LEN + 17, 0);
-	memcpy(r.buf + r.enc, s.buf + s.enc, SECRET_HDR_LEN + 16);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_UNSEAL,
-		       "unsealing before encrypted area size");
-
-	secret_init(&s, 4, 16, id);
-	req_init(&r, 1, 0, SECRET_HDR_LEN + 17, 0);
-	memcpy(r.buf + r.enc, s.buf + s.enc, SECRET_HDR_LEN + 16);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_SEA, "encrypted area size before type");
-
-	secret_init(&r, SECRET_PLAIN, 16, id);
-	secret_added(_metadata, self->t.fd, &r);
-	secret_init(&r, SECRET_PLAIN, 0, id);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_SECRET_TYPE, "type before duplicate ID");
+	asrcb_init(&r, 1, SECRET_PLAIN, 16, id);
+	put_be64(r.buf + OFF_FLAGS, 1);
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_FLAGS, "flags before unsealing");
 }
 
 /*
- * Retrieve Secret. Whether the call is there: SKIP when that is not known,
- * check "not installed" and return false when it is not.
+ * Add the requests of UVDEVICE_REQUESTS/secrets in order: each gets the rc
+ * its name says, a stored one is listed (rq_add).
  */
-static bool retr_ready(struct __test_metadata *_metadata, const struct uvt *t)
+TEST_F(uvc, secret_requests)
 {
-	__u8 buf[16];
-	int installed;
-
-	if (!secrets_ready(_metadata, t))
-		return false;
-	installed = calls_installed(_metadata, t, BIT_RETR_SECRET, BIT_RETR_SECRET);
-	if (installed < 0)
-		return false;
-	if (installed)
-		return true;
-	EXPECT_EQ(UVRC_NOT_INSTALLED, retr_secret(_metadata, t->fd, 0, buf, sizeof(buf)));
-	return false;
+	if (!secrets_ready(_metadata, &self->t))
+		return;
+	EXPECT_NE(0, rq_add_all(_metadata, self->t.fd, "secrets"))
+		TH_LOG("no request stored a secret");
 }
 
-/* Add a secret and return its index in the store */
-static int secret_stored_at(struct __test_metadata *_metadata, int fd, struct req *r)
+/*
+ * The secrets that secret_requests stored come back through Retrieve
+ * Secret: a plain secret exactly as stored (the sealed value), then zeros;
+ * a key as a protected key, as long as the list says, not the clear key,
+ * the same each time, with one verification pattern for every key of this
+ * configuration; an association secret not at all.
+ */
+TEST_F(uvc, secret_retrieve)
 {
-	static __u8 list[LIST_BUF_LEN];
-
-	secret_added(_metadata, fd, r);
-	list_checked(_metadata, fd, list);
-	return list_find(list, (const char *)r->buf + r->enc + 8);
-}
-
-/* A plain secret comes back exactly as it was added, of any size */
-TEST_F(uvc, secret_retrieve_plain)
-{
-	static const __u32 sizes[] = { 1, 100, PLAIN_MAX_LEN };
-	static __u8 buf[UVIO_RETR_SECRET_MAX_LEN], want[PLAIN_MAX_LEN];
-	unsigned int i;
-	char id[SECRET_ID_LEN + 1];
-	struct req r;
-	__u32 len;
-	int idx;
+	static __u8 list[LIST_BUF_LEN], buf[UVIO_RETR_SECRET_MAX_LEN];
+	__u8 again[256], wkvp[WKVP_LEN];
+	const __u8 *s;
+	int n, i, idx, keys = 0;
+	__u32 len, clear;
+	struct rq *q;
+	__u16 type;
 
 	if (!retr_ready(_metadata, &self->t))
 		return;
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		snprintf(id, sizeof(id), "uvdevice selftest: retrieve %u", sizes[i]);
-		secret_init(&r, SECRET_PLAIN, sizes[i], id);
-		idx = secret_stored_at(_metadata, self->t.fd, &r);
-		ASSERT_LE(0, idx);
-		fill_pattern(want, sizes[i], SECRET_PLAIN);
-		/* the buffer holds the index first: at least two bytes */
-		len = sizes[i] < 2 ? 2 : sizes[i];
-		memset(buf, 0xaa, sizeof(buf));
-		ASSERT_EQ(UVRC_OK, retr_secret(_metadata, self->t.fd, idx, buf, len));
-		EXPECT_EQ(0, memcmp(buf, want, sizes[i])) TH_LOG("%u bytes differ", sizes[i]);
-		EXPECT_TRUE(all_zero(buf + sizes[i], len - sizes[i]));
-		/* a larger buffer: the secret, then zeros */
-		if (sizes[i] < sizeof(buf)) {
-			memset(buf, 0xaa, sizeof(buf));
-			ASSERT_EQ(UVRC_OK,
-				  retr_secret(_metadata, self->t.fd, idx, buf, sizeof(buf)));
-			EXPECT_EQ(0, memcmp(buf, want, sizes[i]));
-			EXPECT_TRUE(all_zero(buf + sizes[i], sizeof(buf) - sizes[i]))
-				TH_LOG("bytes after a %u-byte secret", sizes[i]);
+	n = rq_need(_metadata, "secrets", ".asrcb", &q);
+	if (n < 0)
+		return;
+	list_checked(_metadata, self->t.fd, list);
+	for (i = 0; i < n; i++) {
+		s = asrcb_secret(q[i].data);
+		type = get_be16(s + 2);
+		if (q[i].want != UVRC_OK || type == SECRET_META)
+			continue;
+		idx = list_find(list, s + 16);
+		ASSERT_LE(0, idx) TH_LOG("%s: not listed", q[i].name);
+		len = get_be32(list_entry(list, idx) + 4);
+		ASSERT_GE(sizeof(buf), len);
+		if (type == SECRET_ASSOCIATION) {
+			EXPECT_EQ(RETR_NOT_RETRIEVABLE,
+				  retr_secret(_metadata, self->t.fd, idx, buf, len));
+			continue;
 		}
-	}
-}
-
-/*
- * A key comes back as a protected key: as long as the list says, not the
- * clear key, the same each time, with the same verification pattern after
- * every key of this configuration.
- */
-TEST_F(uvc, secret_retrieve_keys)
-{
-	static const struct { __u16 type; __u32 len; } keys[] = {
-		{ SECRET_AES_256, 32 }, { SECRET_AES_128, 16 }, { SECRET_EC_P521, 80 },
-	};
-	__u8 buf[256], again[256], wkvp[WKVP_LEN], clear[128];
-	char id[SECRET_ID_LEN + 1];
-	unsigned int i;
-	struct req r;
-	__u32 len;
-	int idx;
-
-	if (!retr_ready(_metadata, &self->t))
-		return;
-	for (i = 0; i < ARRAY_SIZE(keys); i++) {
-		snprintf(id, sizeof(id), "uvdevice selftest: key %u", keys[i].type);
-		secret_init(&r, keys[i].type, keys[i].len, id);
-		idx = secret_stored_at(_metadata, self->t.fd, &r);
-		ASSERT_LE(0, idx);
-		len = key_len(keys[i].type);
-		fill_pattern(clear, keys[i].len, keys[i].type);
-		ASSERT_EQ(UVRC_BUF_SMALL, retr_secret(_metadata, self->t.fd, idx, buf, len - 1));
-		ASSERT_EQ(UVRC_OK, retr_secret(_metadata, self->t.fd, idx, buf, len));
+		ASSERT_EQ(RETR_BUF_SMALL, retr_secret(_metadata, self->t.fd, idx, buf, len - 1))
+			TH_LOG("%s: a buffer one byte short", q[i].name);
+		memset(buf, 0xaa, sizeof(buf));
+		ASSERT_EQ(UVRC_OK, retr_secret(_metadata, self->t.fd, idx, buf, sizeof(buf)));
+		EXPECT_TRUE(all_zero(buf + len, sizeof(buf) - len))
+			TH_LOG("%s: bytes after the secret", q[i].name);
+		if (type == SECRET_PLAIN) {
+			ASSERT_EQ(len, q[i].value_len) TH_LOG("%s: no %s.value of %u bytes",
+							      q[i].name, q[i].name, len);
+			EXPECT_EQ(0, memcmp(buf, q[i].value, len))
+				TH_LOG("%s: not the secret added", q[i].name);
+			continue;
+		}
+		clear = clear_key_len(type);
+		ASSERT_EQ(clear + WKVP_LEN, len);
+		ASSERT_GE(sizeof(again), len);
 		ASSERT_EQ(UVRC_OK, retr_secret(_metadata, self->t.fd, idx, again, len));
-		EXPECT_NE(0, memcmp(buf, clear, keys[i].len)) TH_LOG("type %u: the clear key",
-								     keys[i].type);
-		EXPECT_EQ(0, memcmp(buf, again, len)) TH_LOG("type %u: differs", keys[i].type);
-		if (i)
-			EXPECT_EQ(0, memcmp(wkvp, buf + keys[i].len, WKVP_LEN))
-				TH_LOG("type %u: another verification pattern", keys[i].type);
-		memcpy(wkvp, buf + keys[i].len, WKVP_LEN);
+		EXPECT_EQ(0, memcmp(buf, again, len)) TH_LOG("%s: differs", q[i].name);
+		if (q[i].value_len == clear)
+			EXPECT_EQ(NULL, memmem(buf, len, q[i].value, clear))
+				TH_LOG("%s: the clear key", q[i].name);
+		if (keys++)
+			EXPECT_EQ(0, memcmp(wkvp, buf + clear, WKVP_LEN))
+				TH_LOG("%s: another verification pattern", q[i].name);
+		memcpy(wkvp, buf + clear, WKVP_LEN);
 	}
-	EXPECT_FALSE(all_zero(wkvp, WKVP_LEN));
+	if (keys)
+		EXPECT_FALSE(all_zero(wkvp, WKVP_LEN));
+	rq_free(q, n);
 }
 
 /* Each documented error, and what the driver itself refuses */
@@ -1854,25 +1686,21 @@ TEST_F(uvc, secret_retrieve_errors)
 	static __u8 list[LIST_BUF_LEN];
 	__u8 buf[64], before[64];
 	struct uvio_ioctl_cb cb = { .argument_addr = (__u64)(unsigned long)buf };
-	struct req r;
-	int n, idx;
+	int n;
 
 	if (!retr_ready(_metadata, &self->t))
 		return;
 	n = list_checked(_metadata, self->t.fd, list);
 	if (!n)
-		EXPECT_EQ(UVRC_STORE_EMPTY, retr_secret(_metadata, self->t.fd, 0, buf, 16));
-	secret_init(&r, SECRET_ASSOCIATION, ASSOCIATION_LEN, "uvdevice selftest: retr assoc");
-	idx = secret_stored_at(_metadata, self->t.fd, &r);
-	ASSERT_LE(0, idx);
-	n = list_checked(_metadata, self->t.fd, list);
-	EXPECT_EQ(UVRC_NOT_RETRIEVABLE, retr_secret(_metadata, self->t.fd, idx, buf, 64));
+		EXPECT_EQ(RETR_STORE_EMPTY, retr_secret(_metadata, self->t.fd, 0, buf, 16));
 	memset(buf, 0x5a, sizeof(buf));
 	put_be16(buf, n);
 	memcpy(before, buf, sizeof(buf));
-	EXPECT_EQ(UVRC_BAD_INDEX, uv_ioctl(_metadata, self->t.fd, UVIO_IOCTL_RETR_SECRET, buf, 64));
+	EXPECT_EQ(n ? RETR_BAD_INDEX : RETR_STORE_EMPTY,
+		  uv_ioctl(_metadata, self->t.fd, UVIO_IOCTL_RETR_SECRET, buf, 64));
 	EXPECT_EQ(0, memcmp(before, buf, sizeof(buf))) TH_LOG("a failed retrieve wrote the buffer");
-	EXPECT_EQ(UVRC_BAD_INDEX, retr_secret(_metadata, self->t.fd, 0xffff, buf, 64));
+	if (n)
+		EXPECT_EQ(RETR_BAD_INDEX, retr_secret(_metadata, self->t.fd, 0xffff, buf, 64));
 
 	cb.argument_len = 1;
 	EXPECT_EQ(-1, ioctl(self->t.fd, UVIO_IOCTL_RETR_SECRET, &cb));
@@ -1883,67 +1711,23 @@ TEST_F(uvc, secret_retrieve_errors)
 }
 
 /*
- * Fill both halves of the store to their limits: plain secrets up to the
- * retrievable limit, association secrets up to theirs. Duplicate IDs are
- * still found first. The full store is listed completely, beyond the 85
- * entries of one List Secrets page.
+ * The requests of UVDEVICE_REQUESTS/list take the store beyond one list
+ * page: a long buffer lists it whole; one page lists 85 entries with rc
+ * 0x0100 and the next index; two pages 170; a buffer that is no multiple
+ * of 4 KiB is refused.
  */
-TEST_F(uvc, secret_store_full)
-{
-	static __u8 page[LIST_BUF_LEN];
-	char id[2 * SECRET_ID_LEN];
-	int n, assoc, k;
-	struct req r;
-
-	if (!secrets_ready(_metadata, &self->t))
-		return;
-	n = list_checked(_metadata, self->t.fd, page);
-	assoc = list_count_assoc(page, n);
-	/* the last one is a key, listed beyond the first page (pkey_uv_key) */
-	for (k = 0; n - assoc < (int)self->t.max_retr - 1; k++, n++) {
-		snprintf(id, sizeof(id), "uvdevice selftest: fill %d", k);
-		secret_init(&r, SECRET_PLAIN, 32, id);
-		ASSERT_EQ(UVRC_OK, add_secret(_metadata, self->t.fd, &r)) TH_LOG("%s", id);
-	}
-	secret_init(&r, SECRET_AES_256, 32, PKEY_KEY_ID);
-	ASSERT_EQ(UVRC_OK, add_secret(_metadata, self->t.fd, &r));
-	n++;
-	secret_init(&r, SECRET_PLAIN, 32, "uvdevice selftest: one too many");
-	secret_refused(_metadata, self->t.fd, &r, UVRC_STORE_FULL, "a retrievable secret too many");
-	for (k = 0; assoc < (int)self->t.max_assoc; k++, n++, assoc++) {
-		snprintf(id, sizeof(id), "uvdevice selftest: fill assoc %d", k);
-		secret_init(&r, SECRET_ASSOCIATION, ASSOCIATION_LEN, id);
-		ASSERT_EQ(UVRC_OK, add_secret(_metadata, self->t.fd, &r)) TH_LOG("%s", id);
-	}
-	secret_init(&r, SECRET_ASSOCIATION, ASSOCIATION_LEN, "uvdevice selftest: assoc too many");
-	secret_refused(_metadata, self->t.fd, &r, UVRC_STORE_FULL,
-		       "an association secret too many");
-
-	ASSERT_EQ(self->t.max_assoc + self->t.max_retr, list_checked(_metadata, self->t.fd, page));
-	memcpy(id, list_entry(page, 0) + 16, SECRET_ID_LEN);
-	id[SECRET_ID_LEN] = '\0';
-	secret_init(&r, SECRET_PLAIN, 32, id);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_DUPLICATE, "duplicate ID in a full store");
-	secret_init(&r, SECRET_PLAIN, 0, "uvdevice selftest: one too many");
-	secret_refused(_metadata, self->t.fd, &r, UVRC_SECRET_TYPE, "bad type in a full store");
-}
-
-/*
- * After secret_store_full: one page still behaves as before (85 entries,
- * rc 0x0100, the next index), two pages list 170, and buffers that are no
- * multiple of 4 KiB are refused.
- */
-TEST_F(uvc, secret_list_buffer_sizes)
+TEST_F(uvc, secret_list_pages)
 {
 	static __u8 buf[LIST_BUF_LEN];
-	int n = self->t.max_assoc + self->t.max_retr, err, k;
+	int n, err, k;
 	__u16 rc;
 
 	if (!secrets_ready(_metadata, &self->t))
 		return;
-	if (n <= LIST_PAGE_ENTRIES)
-		SKIP(return, "a store of %d secrets fits one page", n);
-	ASSERT_EQ(n, list_checked(_metadata, self->t.fd, buf));
+	if (rq_add_all(_metadata, self->t.fd, "list") < 0)
+		return;
+	n = list_checked(_metadata, self->t.fd, buf);
+	ASSERT_LT(LIST_PAGE_ENTRIES, n) TH_LOG("%d secrets fit one page", n);
 	ASSERT_EQ(0, list_secrets_len(self->t.fd, buf, UVIO_LIST_SECRETS_LEN, &rc, &err));
 	EXPECT_EQ(UVRC_MORE_DATA, rc);
 	EXPECT_EQ(LIST_PAGE_ENTRIES, get_be16(buf));
@@ -1952,13 +1736,58 @@ TEST_F(uvc, secret_list_buffer_sizes)
 	ASSERT_EQ(0, list_secrets_len(self->t.fd, buf, 2 * UVIO_LIST_SECRETS_LEN, &rc, &err))
 		TH_LOG("two pages: %s", strerror(err));
 	EXPECT_EQ(n <= 2 * LIST_PAGE_ENTRIES ? UVRC_OK : UVRC_MORE_DATA, rc);
-	EXPECT_EQ(n <= 2 * LIST_PAGE_ENTRIES ? n : 2 * LIST_PAGE_ENTRIES, get_be16(buf));
-	k = (n <= 2 * LIST_PAGE_ENTRIES ? n : 2 * LIST_PAGE_ENTRIES) - 1;
-	EXPECT_EQ(k, get_be16(list_entry(buf, k))) TH_LOG("the last entry of two pages");
+	k = n <= 2 * LIST_PAGE_ENTRIES ? n : 2 * LIST_PAGE_ENTRIES;
+	EXPECT_EQ(k, get_be16(buf));
+	EXPECT_EQ(k - 1, get_be16(list_entry(buf, k - 1))) TH_LOG("the last entry of two pages");
 	EXPECT_EQ(-1, list_secrets_len(self->t.fd, buf, UVIO_LIST_SECRETS_LEN + 8, &rc, &err));
 	EXPECT_EQ(EINVAL, err);
 	EXPECT_EQ(-1, list_secrets_len(self->t.fd, buf, 0, &rc, &err));
 	EXPECT_EQ(EINVAL, err);
+}
+
+/*
+ * Fill the store with the requests of UVDEVICE_REQUESTS/fill and
+ * fill-assoc: each is stored until its half of the store is full, then
+ * each is refused with 0x010b; the full store is listed whole.
+ */
+static void fill(struct __test_metadata *_metadata, int fd, const char *sub, bool assoc,
+		 unsigned int max)
+{
+	static __u8 list[LIST_BUF_LEN];
+	int n, i, stored, have;
+	struct rq *q;
+	__u16 rc;
+
+	n = rq_need(_metadata, sub, ".asrcb", &q);
+	if (n < 0)
+		return;
+	stored = list_checked(_metadata, fd, list);
+	have = list_count_assoc(list, stored);
+	if (!assoc)
+		have = stored - have;
+	ASSERT_LT(max - have, n) TH_LOG("%s: %d requests for %u free places", sub, n,
+					max - have);
+	for (i = 0; i < n; i++) {
+		rc = add_secret(_metadata, fd, q[i].data, q[i].len);
+		ASSERT_EQ(have + i < (int)max ? UVRC_OK : SEC_FULL, rc)
+			TH_LOG("%s %s: %d of %u stored: rc 0x%04x", sub, q[i].name, have + i,
+			       max, rc);
+	}
+	ASSERT_EQ(stored + max - have, list_checked(_metadata, fd, list));
+	rq_free(q, n);
+}
+
+TEST_F(uvc, secret_store_full)
+{
+	static __u8 list[LIST_BUF_LEN];
+
+	if (!secrets_ready(_metadata, &self->t))
+		return;
+	fill(_metadata, self->t.fd, "fill", false, self->t.max_retr);
+	fill(_metadata, self->t.fd, "fill-assoc", true, self->t.max_assoc);
+	if (!_metadata->exit_code)
+		ASSERT_EQ(self->t.max_assoc + self->t.max_retr,
+			  list_checked(_metadata, self->t.fd, list));
 }
 
 /* A pkey token that names a secret of the Ultravisor's store */
@@ -1986,9 +1815,10 @@ static int pkey_protkey(int fd, struct uv_token *t, __u8 *pkey, __u32 *len, __u3
 
 /*
  * The kernel's protected-key users reach the store through pkey: a token
- * naming the AES-256 key that secret_store_full stored last (beyond the
- * first list page) becomes exactly the protected key /dev/uv retrieves;
- * a token with the wrong type, an unknown ID or a short buffer fails.
+ * naming the AES-256 key stored under the ID PKEY_KEY_ID (a request of
+ * UVDEVICE_REQUESTS/secrets) becomes exactly the protected key /dev/uv
+ * retrieves; a token with the wrong type, an unknown ID or a short buffer
+ * fails.
  */
 TEST_F(uvc, pkey_uv_key)
 {
@@ -2003,16 +1833,15 @@ TEST_F(uvc, pkey_uv_key)
 	if (!retr_ready(_metadata, &self->t))
 		return;
 	list_checked(_metadata, self->t.fd, list);
-	idx = list_find(list, PKEY_KEY_ID);
-	ASSERT_LE(0, idx) TH_LOG("secret_store_full did not store the key");
-	if (self->t.max_assoc + self->t.max_retr > LIST_PAGE_ENTRIES)
-		EXPECT_LE(LIST_PAGE_ENTRIES, idx) TH_LOG("the key is on the first page");
+	put_id(t.secret_id, PKEY_KEY_ID);
+	idx = list_find(list, t.secret_id);
+	if (idx < 0)
+		SKIP(return, "no AES-256 key \"" PKEY_KEY_ID "\" in the store");
 	ASSERT_EQ(UVRC_OK, retr_secret(_metadata, self->t.fd, idx, want, sizeof(want)));
 
 	fd = open(PKEY_PATH, O_RDWR);
 	ASSERT_LE(0, fd) TH_LOG("open " PKEY_PATH ": %s (CONFIG_PKEY, CONFIG_PKEY_UV)",
 				strerror(errno));
-	put_id(t.secret_id, PKEY_KEY_ID);
 	v.key = (__u8 *)&t;
 	v.keylen = sizeof(t);
 	ASSERT_EQ(0, ioctl(fd, PKEY_VERIFYKEY2, &v)) TH_LOG("verify: %s", strerror(errno));
@@ -2042,23 +1871,31 @@ TEST_F(uvc, pkey_uv_key)
 	close(fd);
 }
 
-/* Last: locks the store until the next boot */
+/*
+ * Last: locks the store until the next boot. A locked store refuses every
+ * add first (the requests of UVDEVICE_REQUESTS/after-lock and a malformed
+ * one) and a second lock.
+ */
 TEST_F(uvc, lock_secret_store)
 {
-	struct req r;
-
 	const char *lock = getenv("UVDEVICE_TEST_LOCK");
+	struct rq *q;
+	struct req r;
+	int n, i;
 
 	if (!lock || strcmp(lock, "1"))
 		SKIP(return, "locks the store until the next boot: set UVDEVICE_TEST_LOCK=1");
 	if (!secrets_ready(_metadata, &self->t))
 		return;
 	ASSERT_EQ(UVRC_OK, lock_secrets(_metadata, self->t.fd));
-	secret_init(&r, SECRET_PLAIN, 16, "uvdevice selftest: locked");
-	secret_refused(_metadata, self->t.fd, &r, UVRC_LOCKED, "add to a locked store");
+	asrcb_init(&r, 1, SECRET_PLAIN, 16, "uvdevice selftest: locked");
 	put_be32(r.buf + OFF_VERSION, 0x0200);
-	secret_refused(_metadata, self->t.fd, &r, UVRC_LOCKED, "locked before version");
-	EXPECT_EQ(UVRC_LOCKED, lock_secrets(_metadata, self->t.fd));
+	asrcb_refused(_metadata, self->t.fd, &r, SEC_LOCKED, "locked before version");
+	EXPECT_EQ(SEC_LOCKED, lock_secrets(_metadata, self->t.fd));
+	n = rq_load("after-lock", ".asrcb", &q);
+	for (i = 0; i < n; i++)
+		rq_add(_metadata, self->t.fd, &q[i]);
+	rq_free(q, n > 0 ? n : 0);
 }
 
 TEST_HARNESS_MAIN
