@@ -10,6 +10,7 @@ cases: a verifier that accepts a wrong measurement, a wrong key or the
 wrong additional data would make every attested boot a lie.
 """
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -106,7 +107,57 @@ def main():
     c = rs.verify(perform(rs, 'att-nonce', keys[0]) + perform(rs, 'att-all', keys[0],
                                                               cuid=b'\6' * 16))
     check(c['host-attest-failed'] == 1, 'two configuration UIDs in one boot are caught')
+    cli(tmp, keys[0])
     return report()
+
+
+def cli(tmp, host_key):
+    """seimg/pvm-request, the user's tool: a request it makes, performed as
+    the Ultravisor would, verifies; a changed bit, another header or other
+    user data does not."""
+    tool = os.path.join(os.path.dirname(HERE), 'seimg', 'pvm-request')
+
+    def run(*args):
+        return subprocess.run([tool, *args], capture_output=True).returncode
+
+    rc = run('attest', '--host-key-document', f'{tmp}/host.crt', '--flags',
+             'nonce,attest-phkh', '--arpk', f'{tmp}/arpk', '-o', f'{tmp}/req.exch')
+    parts = secure.exchange_unpack(open(f'{tmp}/req.exch', 'rb').read())
+    arcb = parts['arcb']
+    arpk = secure.unseal_slots(host_key, arcb[0x40:0xe0], arcb[0xe0:0x130])
+    check(rc == 0 and arpk == open(f'{tmp}/arpk', 'rb').read(),
+          'pvm-request attest: an ARCB the host key opens, and its ARPK')
+    hdr = b'IBMSecEx' + os.urandom(0x1a0 + 80 + 0x80 + 16 - 8)
+    open(f'{tmp}/image.hdr', 'wb').write(hdr)
+    open(f'{tmp}/other.hdr', 'wb').write(hdr[:0xe0] + bytes(64) + hdr[0x120:])
+    paf, key, nonce = secure.open_arcb(arcb, arpk)
+    add, user, cuid = secure.phkh(host_key.public_key()), b'hello', b'\5' * 16
+    meas = secure.measurement(key, secure.ImageData(hdr), cuid, user, nonce, add)
+    resp = {'arcb': arcb, 'meas': meas, 'add': add, 'user': user, 'cuid': cuid}
+    open(f'{tmp}/resp.exch', 'wb').write(secure.exchange_pack(resp))
+    open(f'{tmp}/user', 'wb').write(user)
+    base = ('verify', '--arpk', f'{tmp}/arpk', '-i', f'{tmp}/resp.exch')
+    check(run(*base, '--hdr', f'{tmp}/image.hdr', '--user-data', f'{tmp}/user') == 0,
+          'pvm-request verify: the performed request verifies (exit 0)')
+    check(run(*base, '--hdr', f'{tmp}/other.hdr') == 2,
+          'pvm-request verify: against another image it fails (exit 2)')
+    open(f'{tmp}/user', 'wb').write(b'other')
+    check(run(*base, '--hdr', f'{tmp}/image.hdr', '--user-data', f'{tmp}/user') == 2,
+          'pvm-request verify: other user data fails (exit 2)')
+    resp['meas'] = bytes([meas[0] ^ 0x80]) + meas[1:]
+    open(f'{tmp}/resp.exch', 'wb').write(secure.exchange_pack(resp))
+    check(run(*base, '--hdr', f'{tmp}/image.hdr') == 2,
+          'pvm-request verify: a changed measurement bit fails (exit 2)')
+    rc = run('add-secret', '--host-key-document', f'{tmp}/host.crt', '--hdr',
+             f'{tmp}/image.hdr', '--plain', f'{tmp}/user', '--id', 'x', '-o', f'{tmp}/s.asrcb')
+    req = open(f'{tmp}/s.asrcb', 'rb').read() if rc == 0 else b''
+    check(rc == 0 and req[:6] == b'asrcbM' and req[0xf8:0x108] == hdr[-16:] and
+          req[0x38:0x78] == hdr[0xe0:0x120],
+          'pvm-request add-secret: a request bound to the image\'s digests and tag')
+    check(run('add-secret', '--host-key-document', f'{tmp}/host.crt', '--hdr',
+              f'{tmp}/image.hdr', '--aes-256', f'{tmp}/user', '--id', 'x',
+              '-o', f'{tmp}/t.asrcb') == 1,
+          'pvm-request add-secret: a key of the wrong length is refused (exit 1)')
 
 
 if __name__ == '__main__':

@@ -104,18 +104,15 @@ void pv_tcg_host_keys_free(S390PVTcgGuest *s)
 
 bool pv_tcg_host_keys_set(S390PVTcgGuest *s, const char *paths, Error **errp)
 {
-    g_auto(GStrv) list = g_strsplit(paths, ":", 0);
+    g_auto(GStrv) list = pv_tcg_prop_list(paths, PV_MAX_HOST_KEYS,
+                                          "host-key", errp);
     PVHostKey keys[PV_MAX_HOST_KEYS] = {};
     unsigned int n = 0, i;
 
+    if (!list) {
+        return false;
+    }
     for (i = 0; list[i]; i++) {
-        if (!*list[i]) {
-            continue;
-        }
-        if (n == PV_MAX_HOST_KEYS) {
-            error_setg(errp, "host-key: at most %d keys", PV_MAX_HOST_KEYS);
-            goto fail;
-        }
         if (!pv_host_key_load(&keys[n], list[i], errp)) {
             goto fail;
         }

@@ -47,18 +47,15 @@
 bool pv_tcg_canary_parse(S390PVTcgGuest *s, const char *str, Error **errp)
 {
     PVCanary tmp[PV_MAX_CANARIES] = {};
-    g_auto(GStrv) parts = g_strsplit(str, ":", -1);
+    g_auto(GStrv) parts = pv_tcg_prop_list(str, PV_MAX_CANARIES, "canary",
+                                           errp);
     unsigned int n = 0, i;
     size_t j, len;
 
+    if (!parts) {
+        return false;
+    }
     for (i = 0; parts[i]; i++) {
-        if (!*parts[i]) {
-            continue;
-        }
-        if (n == PV_MAX_CANARIES) {
-            error_setg(errp, "canary: at most %d patterns", PV_MAX_CANARIES);
-            return false;
-        }
         len = strlen(parts[i]);
         if (len % 2 || len / 2 < PV_CANARY_MIN ||
             len / 2 > PV_CANARY_MAX) {

@@ -159,6 +159,31 @@ static char *pv_get_canary(Object *obj, Error **errp)
     return g_string_free(str, false);
 }
 
+/*
+ * The items of a list property ("A:B:..."), empty ones dropped: NULL with
+ * @errp set if there are more than @max.
+ */
+char **pv_tcg_prop_list(const char *value, unsigned int max,
+                        const char *prop, Error **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(value, ":", -1);
+    GPtrArray *items = g_ptr_array_new();
+    unsigned int i;
+
+    for (i = 0; parts[i]; i++) {
+        if (*parts[i]) {
+            g_ptr_array_add(items, g_strdup(parts[i]));
+        }
+    }
+    if (items->len > max) {
+        error_setg(errp, "%s: at most %u items", prop, max);
+        g_ptr_array_free(items, true);
+        return NULL;
+    }
+    g_ptr_array_add(items, NULL);
+    return (char **)g_ptr_array_free(items, false);
+}
+
 static void pv_set_canary(Object *obj, const char *value, Error **errp)
 {
     pv_tcg_canary_parse(S390_PV_TCG_GUEST(obj), value, errp);

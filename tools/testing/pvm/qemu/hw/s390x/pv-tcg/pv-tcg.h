@@ -324,6 +324,10 @@ uint64_t pv_tcg_count_nonzero(const uint8_t *p, size_t len);
 bool pv_tcg_hardware_init(S390PVTcgGuest *s, Error **errp);
 void pv_tcg_print_windows(S390PVTcgGuest *s);
 
+/* object.c */
+char **pv_tcg_prop_list(const char *value, unsigned int max,
+                        const char *prop, Error **errp);
+
 /* exposure.c */
 bool pv_tcg_canary_parse(S390PVTcgGuest *s, const char *str, Error **errp);
 bool pv_tcg_exposure_scan(S390PVTcgGuest *s, uint64_t pfn,
