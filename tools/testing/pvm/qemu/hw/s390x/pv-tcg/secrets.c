@@ -446,7 +446,8 @@ static uint16_t pv_retrieve_secret(S390PVTcgGuest *s, CPUS390XState *env,
         pv_secret_wrap(s, e, out);
     }
     /* unlike the UVCB, an output area it cannot write is a return code */
-    if (pv_tcg_arg_rw(env, ldq_be_p(cb + RETR_CB_BUF_ADDR), out, e->len, true)) {
+    if (pv_tcg_arg_rw(env, ldq_be_p(cb + RETR_CB_BUF_ADDR), out, e->len,
+                      true)) {
         rc = UVC_RC_RETR_ACCESS;
     }
     memset(out, 0, e->len);
