@@ -69,6 +69,21 @@ static const struct {
     PV_COUNTER("dma-after-unshare", dma_after_unshare),
     PV_COUNTER("hw-cipher-reads", hw_cipher_reads),
     PV_COUNTER("hw-write-stops", hw_write_stops),
+    PV_COUNTER("fuzz-events", fuzz_events),
+    PV_COUNTER("fuzz-mutations", fuzz_mutations),
+    PV_COUNTER("fuzz-used", fuzz[S390_PV_FUZZ_USED]),
+    PV_COUNTER("fuzz-used-idx", fuzz[S390_PV_FUZZ_USED_IDX]),
+    PV_COUNTER("fuzz-avail-event", fuzz[S390_PV_FUZZ_AVAIL_EVENT]),
+    PV_COUNTER("fuzz-config", fuzz[S390_PV_FUZZ_CONFIG]),
+    PV_COUNTER("fuzz-status", fuzz[S390_PV_FUZZ_STATUS]),
+    PV_COUNTER("fuzz-vq-conf", fuzz[S390_PV_FUZZ_VQ_CONF]),
+    PV_COUNTER("fuzz-indicators", fuzz[S390_PV_FUZZ_INDICATORS]),
+    PV_COUNTER("fuzz-irb", fuzz[S390_PV_FUZZ_IRB]),
+    PV_COUNTER("fuzz-sense-id", fuzz[S390_PV_FUZZ_SENSE_ID]),
+    PV_COUNTER("fuzz-chsc", fuzz[S390_PV_FUZZ_CHSC]),
+    PV_COUNTER("fuzz-sclp", fuzz[S390_PV_FUZZ_SCLP]),
+    PV_COUNTER("fuzz-uv-share", fuzz[S390_PV_FUZZ_UV_SHARE]),
+    PV_COUNTER("fuzz-stsi", fuzz[S390_PV_FUZZ_STSI]),
 };
 
 static uint64_t pv_prng(S390PVTcgGuest *s)

@@ -18,8 +18,9 @@
  * query-drop-attest, query-drop-secrets, query-drop-retrieve,
  * query-drop-keys, query-len, max-assoc-secrets, max-retr-secrets, mode,
  * canary, host-key, protected and exposed-now (read-only);
- * fault injection and the hostile host in faults.c; every counter
- * (read-only) from faults.c.
+ * fault injection and the stray-indicator host in faults.c, the
+ * fuzzing host (fuzz, fuzz-seed, fuzz-rate, fuzz-class, fuzz-log) in
+ * fuzz.c; every counter (read-only) from faults.c.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or (at
  * your option) any later version. See the COPYING file in the top-level
@@ -282,6 +283,7 @@ static void s390_pv_tcg_guest_init(Object *obj)
     s->max_retr_secrets = PV_MAX_RETR_DEFAULT;
     s->mode = PV_MODE_HARDWARE;
     s->fail_seed = 1;
+    pv_tcg_fuzz_instance_init(s);
     pv_tcg_counters_init(obj);
 }
 
@@ -357,6 +359,7 @@ static void s390_pv_tcg_guest_class_init(ObjectClass *oc, void *data)
     object_class_property_set_description(oc, "max-retr-secrets",
         "Retrievable secrets (plain and keys) the store holds (120)");
     pv_tcg_faults_class_init(oc);
+    pv_tcg_fuzz_class_init(oc);
 }
 
 static const TypeInfo s390_pv_tcg_guest_info = {

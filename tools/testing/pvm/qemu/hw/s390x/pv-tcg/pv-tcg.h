@@ -14,6 +14,7 @@
  *   reset.c    diag 308 in protected mode, IPL and resets
  *   keyless.c  the keyless guest: key instructions trap
  *   faults.c   fault injection, the hostile host, counters and summary
+ *   fuzz.c     the fuzzing host: seeded mutations of host-controlled input
  *   attest.c   Query Ultravisor Keys, Retrieve Attestation Measurement
  *   secrets.c  the secret store: Add, List, Lock, Retrieve Secret
  *   crypto.c   host keys, key slots, sealed requests and the ciphers of
@@ -176,6 +177,9 @@ typedef struct S390PVCounters {
     uint64_t dma_after_unshare;
     uint64_t hw_cipher_reads;
     uint64_t hw_write_stops;
+    uint64_t fuzz_events;       /* events of the selected classes seen */
+    uint64_t fuzz_mutations;
+    uint64_t fuzz[S390_PV_FUZZ__MAX];  /* mutations per class */
 } S390PVCounters;
 
 /* A planted secret the exposure detector looks for (canary=HEX) */
@@ -260,6 +264,14 @@ struct S390PVTcgGuest {
     uint64_t fi_calls;          /* calls seen since the last configuration */
     uint64_t fi_state;          /* xorshift64 state */
     uint32_t busy_seen;         /* busy answers given for the current call */
+
+    /* the fuzzing host (fuzz.c) */
+    bool fuzz;
+    bool fuzz_log;
+    uint64_t fuzz_seed;
+    uint32_t fuzz_rate;         /* events mutated in 10000 */
+    uint32_t fuzz_classes;      /* 1 << S390PVFuzzClass */
+    uint64_t fuzz_events[S390_PV_FUZZ__MAX];
     Notifier exit_notifier;
     Error *migration_blocker;
 
@@ -323,6 +335,13 @@ void pv_tcg_unshare_all(S390PVTcgGuest *s);
 uint64_t pv_tcg_count_nonzero(const uint8_t *p, size_t len);
 bool pv_tcg_hardware_init(S390PVTcgGuest *s, Error **errp);
 void pv_tcg_print_windows(S390PVTcgGuest *s);
+
+/* fuzz.c */
+extern const char *const pv_tcg_fuzz_names[S390_PV_FUZZ__MAX];
+bool pv_tcg_fuzz_uvc_answer(S390PVTcgGuest *s, int *cc, uint16_t *rc,
+                            uint16_t *rrc);
+void pv_tcg_fuzz_instance_init(S390PVTcgGuest *s);
+void pv_tcg_fuzz_class_init(ObjectClass *oc);
 
 /* object.c */
 char **pv_tcg_prop_list(const char *value, unsigned int max,

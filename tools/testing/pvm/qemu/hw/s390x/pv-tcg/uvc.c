@@ -226,7 +226,7 @@ int s390_pv_tcg_uvc(CPUS390XState *env, uint64_t uvcb, uintptr_t ra)
 {
     S390PVTcgGuest *s = pv_tcg_model();
     uint8_t hdr[UVCB_HDR_LEN];
-    uint16_t len, cmd, rc = UVC_RC_INV_CMD;
+    uint16_t len, cmd, rc = UVC_RC_INV_CMD, rrc;
     int cc;
 
     if (pv_tcg_uvcb_rw(env, uvcb, hdr, sizeof(hdr), false)) {
@@ -238,6 +238,18 @@ int s390_pv_tcg_uvc(CPUS390XState *env, uint64_t uvcb, uintptr_t ra)
     if (pv_tcg_inject_busy(s, cmd)) {
         trace_s390_pv_tcg_uvc(cmd, len, 0, 2);
         return 2;
+    }
+    if ((cmd == UVC_CMD_SET_SHARED_ACCESS ||
+         cmd == UVC_CMD_REMOVE_SHARED_ACCESS) &&
+        pv_tcg_fuzz_uvc_answer(s, &cc, &rc, &rrc)) {
+        /* the fuzzing host's answer, the call not executed */
+        stw_be_p(hdr + 4, rc);
+        stw_be_p(hdr + 6, rrc);
+        if (pv_tcg_uvcb_rw(env, uvcb + 4, hdr + 4, 4, true)) {
+            s390_cpu_virt_mem_handle_exc(env_archcpu(env), ra);
+        }
+        trace_s390_pv_tcg_uvc(cmd, len, rc, cc);
+        return cc;
     }
 
     switch (cmd) {

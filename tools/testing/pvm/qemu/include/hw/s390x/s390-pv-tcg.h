@@ -44,6 +44,27 @@
 #define UVC_RC_SHARE_UNALIGNED  0x0102
 #define UVC_RC_FAULT_INJECTED   0x010a  /* default of fail-rc, our choice */
 
+/*
+ * Classes of host-controlled input the fuzzing host (fuzz=on) mutates in a
+ * protected guest, at the moment the guest can read them.
+ */
+typedef enum S390PVFuzzClass {
+    S390_PV_FUZZ_USED,          /* virtio used-ring entries: id, len */
+    S390_PV_FUZZ_USED_IDX,      /* the used index the guest reads */
+    S390_PV_FUZZ_AVAIL_EVENT,   /* the device's avail event index */
+    S390_PV_FUZZ_CONFIG,        /* virtio configuration space */
+    S390_PV_FUZZ_STATUS,        /* device status and features read back */
+    S390_PV_FUZZ_VQ_CONF,       /* a virtqueue's maximum size */
+    S390_PV_FUZZ_INDICATORS,    /* classic, adapter and summary indicators */
+    S390_PV_FUZZ_IRB,           /* SCSW and ESW stored by TSCH */
+    S390_PV_FUZZ_SENSE_ID,      /* SENSE ID data */
+    S390_PV_FUZZ_CHSC,          /* CHSC response blocks */
+    S390_PV_FUZZ_SCLP,          /* SCLP response codes and event data */
+    S390_PV_FUZZ_UV_SHARE,      /* Set/Remove Shared Access answers */
+    S390_PV_FUZZ_STSI,          /* STSI data */
+    S390_PV_FUZZ__MAX,
+} S390PVFuzzClass;
+
 #ifndef CONFIG_KVM
 
 /** s390_pv_tcg_present: - is the emulated Ultravisor configured? */
@@ -159,6 +180,44 @@ bool s390_pv_tcg_stray_indicators_on(void);
  */
 bool s390_pv_tcg_stray_indicator(void);
 
+/**
+ * s390_pv_tcg_fuzz: - mutate this event of @cls?
+ * @cls: the class of input
+ * @draw: random bits for the caller's mutation
+ *
+ * With fuzz=on, the guest protected and @cls selected, fuzz-rate events
+ * in 10000 are mutated, chosen by fuzz-seed and the event's number.
+ * Counts.  Return: true if the caller must mutate the input.
+ */
+bool s390_pv_tcg_fuzz(S390PVFuzzClass cls, uint64_t *draw);
+
+/**
+ * s390_pv_tcg_fuzz_uint: - a @bits-bit value as the fuzzing host hands it
+ *
+ * Return: @v, or a mutation of it if this event of @cls is mutated.
+ */
+uint64_t s390_pv_tcg_fuzz_uint(S390PVFuzzClass cls, uint64_t v,
+                               unsigned int bits);
+
+/**
+ * s390_pv_tcg_fuzz_buf: - maybe mutate one byte of @buf (@len bytes)
+ *
+ * Return: true if a byte was changed.
+ */
+bool s390_pv_tcg_fuzz_buf(S390PVFuzzClass cls, void *buf, size_t len);
+
+/**
+ * s390_pv_tcg_fuzz_mutate: - the mutation @draw picks for a @bits-bit @v
+ *
+ * For callers that chose what to mutate with the draw of
+ * s390_pv_tcg_fuzz().  Return: a value other than @v.
+ */
+uint64_t s390_pv_tcg_fuzz_mutate(uint64_t v, unsigned int bits,
+                                 uint64_t draw);
+
+/** s390_pv_tcg_fuzz_byte: - mutate the byte of @buf that @draw picks */
+void s390_pv_tcg_fuzz_byte(void *buf, size_t len, uint64_t draw);
+
 
 #else /* CONFIG_KVM: the model is not built */
 
@@ -193,6 +252,27 @@ static inline bool s390_pv_tcg_key_trap(void) { return false; }
 static inline bool s390_pv_tcg_psw_key_invalid(void) { return false; }
 static inline bool s390_pv_tcg_stray_indicators_on(void) { return false; }
 static inline bool s390_pv_tcg_stray_indicator(void) { return false; }
+static inline bool s390_pv_tcg_fuzz(S390PVFuzzClass cls, uint64_t *draw)
+{
+    return false;
+}
+static inline uint64_t s390_pv_tcg_fuzz_uint(S390PVFuzzClass cls,
+                                             uint64_t v, unsigned int bits)
+{
+    return v;
+}
+static inline bool s390_pv_tcg_fuzz_buf(S390PVFuzzClass cls, void *buf,
+                                        size_t len)
+{
+    return false;
+}
+static inline uint64_t s390_pv_tcg_fuzz_mutate(uint64_t v, unsigned int bits,
+                                               uint64_t draw)
+{
+    return v;
+}
+static inline void s390_pv_tcg_fuzz_byte(void *buf, size_t len,
+                                         uint64_t draw) {}
 
 #endif /* CONFIG_KVM */
 
