@@ -64,7 +64,7 @@ MATRIX   = $(RUN) matrix --table $(PVM)/boots --qemu $(QEMU) --results $(RESULTS
 	   --set SE_SUITES=$(subst $() ,$(comma),$(SE_SUITES)) --host-key $(HOST_KEY)
 comma := ,
 
-.PHONY: need-deps keys se-images se-boots boots bench series-steps kernel-nopvguest kernel-sections qemu qemu-checkpatch qemu-steps payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
+.PHONY: need-deps fuzz fuzz-kernels keys se-images se-boots boots bench series-steps kernel-nopvguest kernel-sections qemu qemu-checkpatch qemu-steps payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
 	upstream-kernel initramfs host-tests summary clean distclean help
 
 all: boot
@@ -121,6 +121,12 @@ kernel-nopvguest: tree
 
 upstream-kernel: upstream-tree
 	@bash $(PVM)/kernel.sh $(UPSTREAM) -upstream
+
+# the kernels of make fuzz: KASAN, UBSAN, lockdep (config/pvm-fuzz.config)
+fuzz-kernels: tree upstream-tree
+	@KOUT=.out-fuzz bash $(PVM)/kernel.sh $(OURS) -pvguest-fuzz \
+		$(PVM)/config/pvm-test-ours.config $(PVM)/config/pvm-fuzz.config
+	@KOUT=.out-fuzz bash $(PVM)/kernel.sh $(UPSTREAM) -upstream-fuzz $(PVM)/config/pvm-fuzz.config
 
 # ---- host keys of the emulated Ultravisor ---------------------------------
 # made once per build directory: two EC P-521 key pairs (host and backup)
@@ -201,6 +207,7 @@ host-tests:
 	@$(RUN) tap --name host.tap-parser --results $(RESULTS) -- python3 $(PVM)/tests/test_tap.py
 	@$(RUN) tap --name host.boot-table --results $(RESULTS) -- python3 $(PVM)/tests/test_matrix.py
 	@$(RUN) tap --name host.secure --results $(RESULTS) -- /usr/bin/python3 $(PVM)/tests/test_secure.py
+	@$(RUN) tap --name host.fuzz-judge --results $(RESULTS) -- python3 $(PVM)/tests/test_fuzz.py
 
 boot: need-deps kernel initramfs qemu keys
 	@rm -rf $(RESULTS)
@@ -244,6 +251,19 @@ bench: kernel upstream-kernel initramfs qemu
 		--ours $(OURS)/.out/arch/s390/boot/bzImage \
 		--upstream $(UPSTREAM)/.out/arch/s390/boot/bzImage \
 		--reps $(BENCH_REPS) --mib $(BENCH_MIB)
+
+# make fuzz: protected boots of ours and upstream under the emulator's
+# fuzzing host (pvm/fuzz.py), FUZZ_BOOTS per kernel from seed FUZZ_SEED;
+# the table, the plot and a reproducing command per bad boot in
+# build/fuzz/ (not part of make check)
+FUZZ_BOOTS ?= 200
+FUZZ_SEED  ?= 1
+FUZZ_KERNELS ?= ours,upstream
+fuzz: fuzz-kernels initramfs qemu
+	@$(RUN) fuzz --qemu $(QEMU) --initrd $(INITRD) --out $(BUILD)/fuzz \
+		--ours $(OURS)/.out-fuzz/arch/s390/boot/bzImage \
+		--upstream $(UPSTREAM)/.out-fuzz/arch/s390/boot/bzImage \
+		--kernels $(FUZZ_KERNELS) --boots $(FUZZ_BOOTS) --seed $(FUZZ_SEED)
 
 clean:
 	rm -rf $(BUILD)

@@ -155,8 +155,13 @@ def run_qemu(cmd, timeout):
             out, err = proc.communicate(timeout=timeout)
             timed_out = False
         except subprocess.TimeoutExpired:
-            proc.kill()
-            out, err = proc.communicate()
+            # SIGTERM first: QEMU then still prints the emulator's counters
+            proc.terminate()
+            try:
+                out, err = proc.communicate(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, err = proc.communicate()
             timed_out = True
     return (out.decode(errors='replace'), err.decode(errors='replace'),
             proc.returncode, timed_out)
