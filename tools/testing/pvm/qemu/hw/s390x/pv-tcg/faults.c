@@ -26,7 +26,10 @@
 
 static const char *const pv_fail_cmd_names[] = { "both", "share", "unshare" };
 
-/* Counters, readable with qom-get and printed at exit, in this order. */
+/*
+ * Counters, readable with qom-get and printed at exit, in this order;
+ * then fuzz-CLASS for each class of pv_tcg_fuzz_names.
+ */
 #define PV_COUNTER(name, field) { name, offsetof(S390PVCounters, field) }
 static const struct {
     const char *name;
@@ -71,19 +74,6 @@ static const struct {
     PV_COUNTER("hw-write-stops", hw_write_stops),
     PV_COUNTER("fuzz-events", fuzz_events),
     PV_COUNTER("fuzz-mutations", fuzz_mutations),
-    PV_COUNTER("fuzz-used", fuzz[S390_PV_FUZZ_USED]),
-    PV_COUNTER("fuzz-used-idx", fuzz[S390_PV_FUZZ_USED_IDX]),
-    PV_COUNTER("fuzz-avail-event", fuzz[S390_PV_FUZZ_AVAIL_EVENT]),
-    PV_COUNTER("fuzz-config", fuzz[S390_PV_FUZZ_CONFIG]),
-    PV_COUNTER("fuzz-status", fuzz[S390_PV_FUZZ_STATUS]),
-    PV_COUNTER("fuzz-vq-conf", fuzz[S390_PV_FUZZ_VQ_CONF]),
-    PV_COUNTER("fuzz-indicators", fuzz[S390_PV_FUZZ_INDICATORS]),
-    PV_COUNTER("fuzz-irb", fuzz[S390_PV_FUZZ_IRB]),
-    PV_COUNTER("fuzz-sense-id", fuzz[S390_PV_FUZZ_SENSE_ID]),
-    PV_COUNTER("fuzz-chsc", fuzz[S390_PV_FUZZ_CHSC]),
-    PV_COUNTER("fuzz-sclp", fuzz[S390_PV_FUZZ_SCLP]),
-    PV_COUNTER("fuzz-uv-share", fuzz[S390_PV_FUZZ_UV_SHARE]),
-    PV_COUNTER("fuzz-stsi", fuzz[S390_PV_FUZZ_STSI]),
 };
 
 static uint64_t pv_prng(S390PVTcgGuest *s)
@@ -223,6 +213,10 @@ void pv_tcg_print_summary(S390PVTcgGuest *s)
                                *(uint64_t *)((void *)&s->cnt +
                                              pv_counters[i].offset));
     }
+    for (i = 0; i < S390_PV_FUZZ__MAX; i++) {
+        g_string_append_printf(line, " fuzz-%s=%" PRIu64,
+                               pv_tcg_fuzz_names[i], s->cnt.fuzz[i]);
+    }
     keys = g_list_sort(g_hash_table_get_keys(s->rc_counts), pv_compare_uint);
     for (l = keys; l; l = l->next) {
         guint k = GPOINTER_TO_UINT(l->data);
@@ -244,6 +238,13 @@ void pv_tcg_counters_init(Object *obj)
     for (i = 0; i < ARRAY_SIZE(pv_counters); i++) {
         object_property_add_uint64_ptr(obj, pv_counters[i].name,
                                        (void *)&s->cnt + pv_counters[i].offset,
+                                       OBJ_PROP_FLAG_READ);
+    }
+    for (i = 0; i < S390_PV_FUZZ__MAX; i++) {
+        g_autofree char *name = g_strdup_printf("fuzz-%s",
+                                                pv_tcg_fuzz_names[i]);
+
+        object_property_add_uint64_ptr(obj, name, &s->cnt.fuzz[i],
                                        OBJ_PROP_FLAG_READ);
     }
 }
