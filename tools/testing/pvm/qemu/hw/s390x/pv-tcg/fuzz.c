@@ -6,7 +6,11 @@
  * virtio used-ring entries and indexes, configuration space, device
  * status and features, indicators, what TSCH, SENSE ID, CHSC, SCLP and
  * STSI store, and the answers of Set/Remove Shared Access.  Only what
- * the host writes is changed, never guest-private memory.
+ * the host writes is changed, never guest-private memory.  One class,
+ * give-up, does not lie: a notified virtio device gives up as QEMU's
+ * devices do on a driver they find faulty (virtio_error(): the status
+ * says DEVICE_NEEDS_RESET, and the device completes nothing until it is
+ * reset).  It is the one way this host withholds, and it says so.
  *
  * Whether the Nth event of a class is mutated, and how, is a function of
  * fuzz-seed, the class and N alone: the same seed gives the same
@@ -46,6 +50,7 @@ const char *const pv_tcg_fuzz_names[S390_PV_FUZZ__MAX] = {
     [S390_PV_FUZZ_SCLP] = "sclp",
     [S390_PV_FUZZ_UV_SHARE] = "uv-share",
     [S390_PV_FUZZ_STSI] = "stsi",
+    [S390_PV_FUZZ_GIVE_UP] = "give-up",
 };
 
 /* splitmix64's finaliser: a good 64-bit mix */
@@ -59,7 +64,7 @@ static uint64_t pv_fuzz_mix(uint64_t x)
 
 /*
  * Is the next event of @cls to be mutated?  Returns true and a random
- * @draw for the mutation if so, and counts it.
+ * @draw (unless NULL) for the mutation if so, and counts it.
  */
 static bool pv_fuzz_hit(S390PVTcgGuest *s, S390PVFuzzClass cls,
                         uint64_t *draw)
@@ -78,7 +83,9 @@ static bool pv_fuzz_hit(S390PVTcgGuest *s, S390PVFuzzClass cls,
     }
     qatomic_inc(&s->cnt.fuzz[cls]);
     qatomic_inc(&s->cnt.fuzz_mutations);
-    *draw = pv_fuzz_mix(r);
+    if (draw) {
+        *draw = pv_fuzz_mix(r);
+    }
     if (s->fuzz_log) {
         info_report("s390-pv-guest: fuzz %s event %" PRIu64,
                     pv_tcg_fuzz_names[cls], n);

@@ -62,6 +62,7 @@ typedef enum S390PVFuzzClass {
     S390_PV_FUZZ_SCLP,          /* SCLP response codes and event data */
     S390_PV_FUZZ_UV_SHARE,      /* Set/Remove Shared Access answers */
     S390_PV_FUZZ_STSI,          /* STSI data */
+    S390_PV_FUZZ_GIVE_UP,       /* a notified device gives up (NEEDS_RESET) */
     S390_PV_FUZZ__MAX,
 } S390PVFuzzClass;
 
@@ -183,7 +184,7 @@ bool s390_pv_tcg_stray_indicator(void);
 /**
  * s390_pv_tcg_fuzz: - mutate this event of @cls?
  * @cls: the class of input
- * @draw: random bits for the caller's mutation
+ * @draw: random bits for the caller's mutation, or NULL
  *
  * With fuzz=on, the guest protected and @cls selected, fuzz-rate events
  * in 10000 are mutated, chosen by fuzz-seed and the event's number.
