@@ -28,12 +28,14 @@ import random
 import re
 import shlex
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from . import runner
 
 CLASSES = ('used', 'used-idx', 'avail-event', 'config', 'status', 'vq-conf',
-           'indicators', 'irb', 'sense-id', 'chsc', 'sclp', 'uv-share', 'stsi')
+           'indicators', 'irb', 'sense-id', 'chsc', 'sclp', 'uv-share', 'stsi',
+           'give-up')
 RATES = (20, 100, 500, 2000)        # events in 10000 mutated
 KINDS = ('clean', 'refused', 'io-error', 'warn', 'bad')
 APPEND = ('console=ttysclp0 pvm.expect=pv pvm.suites=fuzz pvm.blk=4,2 pvm.timeout=100 '
@@ -130,9 +132,15 @@ def one(a, boot_parser, kernel_name, kernel, seed):
         rate = a.rate
     name, argv = boot_argv(a, kernel_name, kernel, seed, classes, rate)
     args = boot_parser.parse_args(argv)
-    if not a.report_only:
-        runner.boot(args)
     base = os.path.join(args.results, name)
+    if not a.report_only:
+        t0 = time.monotonic()
+        runner.boot(args)
+        with open(base + '.seconds', 'w') as f:
+            f.write(f'{time.monotonic() - t0:.1f}\n')
+    seconds = 0.0
+    if os.path.exists(base + '.seconds'):
+        seconds = float(open(base + '.seconds').read())
     console = open(base + '.console.log', errors='replace').read()
     counters = {}
     if os.path.exists(base + '.counters'):
@@ -145,7 +153,7 @@ def one(a, boot_parser, kernel_name, kernel, seed):
          'events': int(counters.get('fuzz-events', '0'), 0),
          'mutations': int(counters.get('fuzz-mutations', '0'), 0),
          'by-class': {c: int(counters.get('fuzz-' + c, '0'), 0) for c in classes},
-         'warns': len(WARN.findall(console))}
+         'warns': len(WARN.findall(console)), 'seconds': seconds}
     if kind == 'bad':
         r['reproduce'] = reproduce(a, kernel_name, seed)
     print(f'{name}: {kind}{" (" + reason + ")" if reason and reason != kind else ""} '
@@ -183,6 +191,10 @@ def markdown(results, rows, kernels, cmd):
                       f"{v['clean']}/{v['refused']}/{v['io-error']}/{v['warn']}",
                       str(v['bad']), f"{v['per100']}"]
         out.append(f"| {row['class']} | " + ' | '.join(cells) + ' |')
+    out += ['', 'Boot time (seconds of each boot, summed; the campaign takes about the sum '
+            'divided by --jobs): ' +
+            ', '.join(f"{k} {sum(r['seconds'] for r in results if r['kernel'] == k):.0f} s"
+                      for k in kernels)]
     bad = [r for r in results if r['kind'] == 'bad']
     out += ['', f'Bad boots: {len(bad)}', '']
     for r in bad:
