@@ -11,6 +11,7 @@
 #include <linux/cc_platform.h>
 #include <linux/dma-direct.h>
 #include <linux/gfp.h>
+#include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/set_memory.h>
 #include <linux/sizes.h>
@@ -152,6 +153,19 @@ static void normal_guest_shares_nothing(struct kunit *test)
 	free_page(addr);
 }
 
+/* The record of shared pages covers the memory of boot, and no more. */
+static void share_record_covers_boot_memory(struct kunit *test)
+{
+	if (!is_prot_virt_guest())
+		kunit_skip(test, "not a protected guest");
+	KUNIT_EXPECT_TRUE(test, pv_share_recordable(0, max_pfn));
+	KUNIT_EXPECT_TRUE(test, pv_share_recordable(max_pfn - 1, 1));
+	KUNIT_EXPECT_FALSE(test, pv_share_recordable(max_pfn, 1));
+	KUNIT_EXPECT_FALSE(test, pv_share_recordable(max_pfn - 1, 2));
+	KUNIT_EXPECT_FALSE(test, pv_share_recordable(1, ULONG_MAX));
+	KUNIT_EXPECT_FALSE(test, pv_share_recordable(ULONG_MAX, 2));
+}
+
 static struct kunit_case pv_guest_cases[] = {
 	KUNIT_CASE(bounce_pool_size_rule),
 	KUNIT_CASE(bounce_pool_starts_small_if_it_grows),
@@ -159,6 +173,7 @@ static struct kunit_case pv_guest_cases[] = {
 	KUNIT_CASE(share_round_trip_clears),
 	KUNIT_CASE(share_range_counts),
 	KUNIT_CASE(share_refuses_bad_ranges),
+	KUNIT_CASE(share_record_covers_boot_memory),
 	KUNIT_CASE(normal_guest_shares_nothing),
 	{}
 };

@@ -19,7 +19,9 @@
  *
  * A bitmap records which pages are shared, so that all of them can be made
  * secure again before another kernel takes over the memory (kexec): the
- * new kernel must not inherit pages the host can read.
+ * new kernel must not inherit pages the host can read. It covers the
+ * memory known at boot; pages beyond it are never shared, and memory
+ * added later is refused when it would be onlined.
  */
 #define KMSG_COMPONENT "prot_virt"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
@@ -32,6 +34,7 @@
 #include <linux/io.h>
 #include <linux/mem_encrypt.h>
 #include <linux/memblock.h>
+#include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
 #include <linux/preempt.h>
@@ -129,13 +132,30 @@ static int pv_share_call(unsigned long paddr, u16 cmd)
 	return -EIO;
 }
 
-/* Only whole pages of the direct map can be shared; @caller is for the log. */
+/**
+ * pv_share_recordable() - can the record of shared pages hold these pages?
+ * @pfn: the first page frame
+ * @nr_pages: the number of pages
+ *
+ * Return: true if every page of the range is covered by the record of
+ * shared pages, which pv_unshare_all() walks before kexec.
+ */
+bool pv_share_recordable(unsigned long pfn, unsigned long nr_pages)
+{
+	return nr_pages <= pv_shared_map_pfns && pfn <= pv_shared_map_pfns - nr_pages;
+}
+
+/*
+ * Only whole pages of the direct map, inside the record of shared pages,
+ * can be shared; @caller is for the log.
+ */
 static bool pv_share_range_ok(unsigned long addr, int numpages, unsigned long caller)
 {
 	if (PAGE_ALIGNED(addr) && numpages > 0 && virt_addr_valid(addr) &&
-	    virt_addr_valid(addr + (numpages - 1) * PAGE_SIZE))
+	    virt_addr_valid(addr + (numpages - 1) * PAGE_SIZE) &&
+	    pv_share_recordable(PFN_DOWN(__pa(addr)), numpages))
 		return true;
-	pr_warn_once("refusing to share %d page(s) at %p for %pS: not page-aligned direct-map memory\n",
+	pr_warn_once("refusing to share %d page(s) at %p for %pS: not page-aligned direct-map memory known at boot\n",
 		     numpages, (void *)addr, (void *)caller);
 	return false;
 }
@@ -320,6 +340,32 @@ long pv_shared_pages(void)
 {
 	return atomic_long_read(&pv_shared_now);
 }
+
+/*
+ * Memory onlined after boot lies beyond the record of shared pages: a page
+ * of it shared with the host could not be made secure again before kexec.
+ */
+static int pv_share_memory_notify(struct notifier_block *nb, unsigned long action,
+				  void *data)
+{
+	struct memory_notify *arg = data;
+
+	if (action != MEM_GOING_ONLINE ||
+	    pv_share_recordable(arg->start_pfn, arg->nr_pages))
+		return NOTIFY_OK;
+	pr_warn_ratelimited("refusing to online memory at 0x%llx-0x%llx: it is outside the record of shared pages\n",
+			    (unsigned long long)PFN_PHYS(arg->start_pfn),
+			    (unsigned long long)PFN_PHYS(arg->start_pfn + arg->nr_pages) - 1);
+	return NOTIFY_BAD;
+}
+
+static int __init pv_share_hotplug_init(void)
+{
+	if (!is_prot_virt_guest())
+		return 0;
+	return hotplug_memory_notifier(pv_share_memory_notify, DEFAULT_CALLBACK_PRI);
+}
+core_initcall(pv_share_hotplug_init);
 
 static int pv_share_get(void *data, u64 *val)
 {
