@@ -3,8 +3,10 @@
  * pvm-kexec: kexec into the kernel and initrd that the runner attached as
  * virtio-blk disks with the given serials, with the given command line.
  *
- *   pvm-kexec KERNEL_SERIAL INITRD_SERIAL CMDLINE
+ *   pvm-kexec [--crash] KERNEL_SERIAL INITRD_SERIAL CMDLINE
  *
+ * With --crash the kernel is loaded as the crash kernel (kdump) instead,
+ * and pvm-kexec returns: the next panic starts it.
  * The disks are raw copies padded to whole sectors: the padding is zeros,
  * which the kernel image loader and the initramfs unpacker ignore. Each is
  * copied to a file in /tmp, since kexec_file_load() wants regular files.
@@ -14,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kexec.h>
 #include <linux/reboot.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,10 +71,16 @@ static int disk_to_file(const char *serial, const char *path)
 
 int main(int argc, char **argv)
 {
+	unsigned long flags = 0;
 	int kfd, ifd;
 
+	if (argc > 1 && !strcmp(argv[1], "--crash")) {
+		flags = KEXEC_FILE_ON_CRASH;
+		argv++;
+		argc--;
+	}
 	if (argc != 4) {
-		fprintf(stderr, "usage: pvm-kexec KERNEL_SERIAL INITRD_SERIAL CMDLINE\n");
+		fprintf(stderr, "usage: pvm-kexec [--crash] KERNEL_SERIAL INITRD_SERIAL CMDLINE\n");
 		return 2;
 	}
 	kfd = disk_to_file(argv[1], "/tmp/kexec-kernel");
@@ -80,9 +89,13 @@ int main(int argc, char **argv)
 		perror("pvm-kexec: copying the images");
 		return 1;
 	}
-	if (syscall(SYS_kexec_file_load, kfd, ifd, strlen(argv[3]) + 1, argv[3], 0UL)) {
+	if (syscall(SYS_kexec_file_load, kfd, ifd, strlen(argv[3]) + 1, argv[3], flags)) {
 		perror("pvm-kexec: kexec_file_load");
 		return 1;
+	}
+	if (flags) {
+		printf("pvm-kexec: loaded as the crash kernel\n");
+		return 0;
 	}
 	printf("pvm-kexec: loaded, rebooting into it\n");
 	fflush(stdout);

@@ -79,6 +79,17 @@ def main():
     check(b.failed == 1 and any('Oops' in f or 'Unable' in f for f in b.failures),
           'oops.log: an oops after the suites still fails the boot')
 
+    # kdump: the crash asked for is expected, nothing else
+    c, b = judge('kdump.log', expected=['smoke', 'after-kdump.vmcore'])
+    check(b.failed == 0 and c['after-kdump.vmcore'].passed == 1,
+          'kdump.log: the panic of sysrq c between PVM-KDUMP and PVM-STAGE-2 is expected')
+    c, b = judge('kdump-oops.log', expected=['smoke', 'after-kdump.vmcore'])
+    check(b.failed == 1 and any('Unable' in f for f in b.failures),
+          'kdump-oops.log: an oops during the deliberate crash still fails the boot')
+    c, b = judge('kdump-late.log', expected=['smoke', 'after-kdump.vmcore'])
+    check(b.failed == 1 and any('panic' in f for f in b.failures),
+          'kdump-late.log: a panic outside the kdump window fails the boot')
+
     # plain TAP edge cases
     check(tap.count(tap.parse('ok 1 - x\n'), 's').failed == 1, 'missing plan is a failure')
     check(tap.count(tap.parse(''), 's').failed == 1, 'no output at all is a failure')
