@@ -15,6 +15,9 @@
 #   make series-steps   each patch of the series builds (not part of check;
 #                       PVM_STEPS=FIRST-LAST builds only those)
 #   make qemu-steps     each patch of the emulator's series builds (ditto)
+#   make fuzz           the hostile host, fuzzed: a campaign (not part of check)
+#   make distro-build   defconfig and Debian's config, W=1, warnings against
+#                       upstream's (not part of check)
 #
 # Outputs go to $(BUILD); caches (ccache, QEMU source and build) to $(PVM_CACHE).
 
@@ -64,7 +67,7 @@ MATRIX   = $(RUN) matrix --table $(PVM)/boots --qemu $(QEMU) --results $(RESULTS
 	   --set SE_SUITES=$(subst $() ,$(comma),$(SE_SUITES)) --host-key $(HOST_KEY)
 comma := ,
 
-.PHONY: need-deps fuzz fuzz-kernels keys se-images se-boots boots bench series-steps kernel-nopvguest kernel-sections qemu qemu-checkpatch qemu-steps payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
+.PHONY: need-deps distro-build fuzz fuzz-kernels keys se-images se-boots boots bench series-steps kernel-nopvguest kernel-sections qemu qemu-checkpatch qemu-steps payloads emu-tests all boot check deps tree upstream-tree series series-check kernel \
 	upstream-kernel initramfs host-tests summary clean distclean help
 
 all: boot
@@ -127,6 +130,14 @@ fuzz-kernels: tree upstream-tree
 	@KOUT=.out-fuzz bash $(PVM)/kernel.sh $(OURS) -pvguest-fuzz \
 		$(PVM)/config/pvm-test-ours.config $(PVM)/config/pvm-fuzz.config
 	@KOUT=.out-fuzz bash $(PVM)/kernel.sh $(UPSTREAM) -upstream-fuzz $(PVM)/config/pvm-fuzz.config
+
+# the patched and the base tree with s390 defconfig and Debian's s390x
+# configuration (+ pv_guest.config), W=1 for the series' files: no error,
+# no warning upstream's build lacks (not part of make check; long: all of
+# Debian's modules). DISTRO_CONFIGS picks defconfig and/or debian.
+DISTRO_CONFIGS ?= defconfig debian
+distro-build: tree upstream-tree
+	@bash $(PVM)/distro-build.sh $(BUILD) $(DISTRO_CONFIGS)
 
 # ---- host keys of the emulated Ultravisor ---------------------------------
 # made once per build directory: two EC P-521 key pairs (host and backup)
@@ -255,15 +266,20 @@ bench: kernel upstream-kernel initramfs qemu
 # make fuzz: protected boots of ours and upstream under the emulator's
 # fuzzing host (pvm/fuzz.py), FUZZ_BOOTS per kernel from seed FUZZ_SEED;
 # the table, the plot and a reproducing command per bad boot in
-# build/fuzz/ (not part of make check)
+# build/fuzz/ (not part of make check). FUZZ_ARGS adds pvm-run fuzz
+# options: --report-only makes the report again from the boots already in
+# build/fuzz/ (a campaign run in parts, one kernel at a time, is reported
+# as one), --jobs, --timeout, --classes, --rate.
 FUZZ_BOOTS ?= 200
 FUZZ_SEED  ?= 1
 FUZZ_KERNELS ?= ours,upstream
+FUZZ_ARGS ?=
 fuzz: fuzz-kernels initramfs qemu
 	@$(RUN) fuzz --qemu $(QEMU) --initrd $(INITRD) --out $(BUILD)/fuzz \
 		--ours $(OURS)/.out-fuzz/arch/s390/boot/bzImage \
 		--upstream $(UPSTREAM)/.out-fuzz/arch/s390/boot/bzImage \
-		--kernels $(FUZZ_KERNELS) --boots $(FUZZ_BOOTS) --seed $(FUZZ_SEED)
+		--kernels $(FUZZ_KERNELS) --boots $(FUZZ_BOOTS) --seed $(FUZZ_SEED) \
+		$(FUZZ_ARGS)
 
 clean:
 	rm -rf $(BUILD)
