@@ -267,9 +267,10 @@ bench: kernel upstream-kernel initramfs qemu
 # fuzzing host (pvm/fuzz.py), FUZZ_BOOTS per kernel from seed FUZZ_SEED;
 # the table, the plot and a reproducing command per bad boot in
 # build/fuzz/ (not part of make check). FUZZ_ARGS adds pvm-run fuzz
-# options: --report-only makes the report again from the boots already in
-# build/fuzz/ (a campaign run in parts, one kernel at a time, is reported
-# as one), --jobs, --timeout, --classes, --rate.
+# options: --resume boots only the seeds that have no finished boot in
+# build/fuzz/ yet (a campaign run in parts, with the same kernels),
+# --report-only makes the report again from the boots already there,
+# --jobs, --timeout, --classes, --rate.
 FUZZ_BOOTS ?= 200
 FUZZ_SEED  ?= 1
 FUZZ_KERNELS ?= ours,upstream

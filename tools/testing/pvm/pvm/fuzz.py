@@ -133,7 +133,8 @@ def one(a, boot_parser, kernel_name, kernel, seed):
     name, argv = boot_argv(a, kernel_name, kernel, seed, classes, rate)
     args = boot_parser.parse_args(argv)
     base = os.path.join(args.results, name)
-    if not a.report_only:
+    done = os.path.exists(base + '.seconds')
+    if not a.report_only and not (a.resume and done):
         t0 = time.monotonic()
         runner.boot(args)
         with open(base + '.seconds', 'w') as f:
@@ -283,6 +284,9 @@ def add_parser(sub):
     p.add_argument('--timeout', type=int, default=180, help='seconds per boot')
     p.add_argument('--classes', help="every boot's classes (a:b:...), not the seed's mix")
     p.add_argument('--rate', type=int, help="every boot's rate, not the seed's")
+    p.add_argument('--resume', action='store_true',
+                   help='boot only the seeds without a finished boot in --out (a campaign '
+                        'run in parts, with the same kernels)')
     p.add_argument('--report-only', action='store_true',
                    help='boot nothing: classify the boots in OUT/boots again, report')
     return p
