@@ -34,6 +34,14 @@ export CCACHE_DIR=$cache/ccache
 export KBUILD_BUILD_USER=pvguest KBUILD_BUILD_HOST=pvm
 mkdir -p "$out"
 
+# kmake TREE KOUT ARGS...: kbuild for s390 with ccache, quiet
+kmake() {
+	local tree=$1 kout=$2
+	shift 2
+	make -s -C "$tree" O="$kout" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- \
+		CC="ccache s390x-linux-gnu-gcc" "$@"
+}
+
 # debian_config: Debian's s390x configuration for the base tree's version
 debian_config() {
 	local ver dir deb
@@ -53,12 +61,10 @@ debian_config() {
 # configure TREE KOUT NAME
 configure() {
 	local tree=$1 kout=$2 name=$3
-	local kmake=(make -s -C "$tree" O="$kout" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
-		     CC="ccache s390x-linux-gnu-gcc")
 	mkdir -p "$tree/$kout"
 	case $name in
 	defconfig)
-		"${kmake[@]}" defconfig > /dev/null ;;
+		kmake "$tree" "$kout" defconfig > /dev/null ;;
 	debian)
 		cp "$(debian_config)" "$tree/$kout/.config"
 		"$tree/scripts/config" --file "$tree/$kout/.config" \
@@ -71,7 +77,7 @@ configure() {
 	esac
 	(cd "$tree/$kout" && "$tree/scripts/kconfig/merge_config.sh" -m -O . .config \
 		"$repo/kernel/configs/pv_guest.config" > merge.log)
-	"${kmake[@]}" olddefconfig > /dev/null
+	kmake "$tree" "$kout" olddefconfig > /dev/null
 }
 
 # touched_c: the C files the series adds (overlay) or edits (patches)
@@ -86,15 +92,13 @@ touched_c() {
 build_one() {
 	local tree=$1 name=$2 side=$3 kout=.out-distro-$name f obj
 	local log=$out/$name.$side.log w1=$out/$name.$side.w1.log
-	local kmake=(make -C "$tree" O="$kout" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
-		     CC="ccache s390x-linux-gnu-gcc")
 	phase "configuring $side ($name)"
 	configure "$tree" "$kout" "$name"
 	grep -q '^CONFIG_PROTECTED_VIRTUALIZATION_GUEST=y' "$tree/$kout/.config" ||
 		[ "$side" = upstream ] ||
 		die "$name: CONFIG_PROTECTED_VIRTUALIZATION_GUEST did not stick in ours"
 	phase "building $side ($name, -j$jobs): $log"
-	if ! "${kmake[@]}" -j"$jobs" -s vmlinux bzImage modules > "$log" 2>&1; then
+	if ! kmake "$tree" "$kout" -j"$jobs" vmlinux bzImage modules > "$log" 2>&1; then
 		echo "BUILD FAILED" >> "$log"
 	fi
 	phase "W=1 for the files of the series ($side, $name): $w1"
@@ -105,7 +109,7 @@ build_one() {
 		# only objects this configuration builds
 		[ -f "$tree/$kout/$obj" ] || continue
 		rm -f "$tree/$kout/$obj"
-		"${kmake[@]}" -s W=1 "$obj" >> "$w1" 2>&1 || echo "W=1 BUILD FAILED: $obj" >> "$w1"
+		kmake "$tree" "$kout" W=1 "$obj" >> "$w1" 2>&1 || echo "W=1 BUILD FAILED: $obj" >> "$w1"
 	done
 }
 
