@@ -7,9 +7,10 @@
 # report, no hang) is the runner's verdict from the console
 # (pvm-run fuzz); this suite reports what user space saw. The tools' own
 # TAP is quoted, not nested: the failures they tolerate are not ours.
-# Each part gets 40 s: a host that stops serving a queue only denies
-# service, which it always can; a task stuck in the kernel is not killed
-# by the timeout and shows as a hang.
+# Each part gets 40 s, then SIGKILL: a host that stops serving a queue
+# only denies service, which it always can. A tool still there 10 s after
+# the kill is stuck in the kernel: the part fails and says where the
+# tool's tasks wait (the campaign counts it as a hang).
 #   pvm.blk=MIB,STREAMS   scratch-disk I/O (default 16 MiB, 2 streams)
 . /pvm/lib/tap.sh
 arg=$(pvm_arg blk)
@@ -19,33 +20,69 @@ streams=${arg#*,}
 [ "$streams" != "$arg" ] || streams=2
 plan 2
 
+# bounded OUT TOOL ARGS...: run TOOL for 40 s at most, its output to the
+# file OUT (not a pipe: tasks a kill leaves behind must not hold the
+# suite); fails if TOOL is still there 10 s after the SIGKILL, after
+# printing where each of its tasks waits
+bounded() {
+	out=$1 tool=$2
+	shift
+	timeout -s KILL 40 "$@" > "$out" 2>&1 &
+	t=$! i=0
+	while kill -0 "$t" 2>/dev/null; do
+		if [ "$i" -ge 50 ]; then
+			for pid in $(pidof "$tool"); do
+				echo "# $tool $pid: state $(sed -n 's/^State:\t//p' /proc/$pid/status)," \
+					"waits in $(cat /proc/$pid/wchan 2>/dev/null)"
+				sed 's/^/#   /' /proc/$pid/stack 2>/dev/null
+			done
+			return 1
+		fi
+		sleep 1
+		i=$((i + 1))
+	done
+	wait "$t"
+	return 0
+}
+
 if [ -n "$PVM_DISK" ]; then
-	# to a file, not a pipe: the streams a timeout leaves behind must not
-	# hold the suite
-	timeout -s KILL 40 pvm-blkcheck -E -d "$PVM_DISK" -s "$mib" -j "$streams" \
-		-m direct,buffered > /tmp/fuzz-blk.out 2>&1
+	bounded /tmp/fuzz-blk.out pvm-blkcheck -E -d "$PVM_DISK" -s "$mib" \
+		-j "$streams" -m direct,buffered
+	stuck=$?
 	out=$(cat /tmp/fuzz-blk.out)
 	echo "$out" | sed 's/^/# | /'
-	! echo "$out" | grep -q 'mismatch'
-	check $? "block I/O: no data read back is wrong (errors are allowed)"
+	if [ $stuck != 0 ]; then
+		check 1 "block I/O: pvm-blkcheck is stuck in the kernel 10 s after SIGKILL"
+	else
+		! echo "$out" | grep -q 'mismatch'
+		check $? "block I/O: no data read back is wrong (errors are allowed)"
+	fi
 else
 	skip "block I/O" "no scratch disk (refused or not found)"
 fi
 
-nics=$(ls /sys/class/net | grep -v '^lo$' | head -2 | tr '\n' ,)
+# the NICs of a device (virtio-net), not the kernel's own (lo, sit0)
+nics=$(for n in /sys/class/net/*; do
+	[ -e "$n/device" ] && echo "${n##*/}"
+done | head -2 | tr '\n' ,)
 nics=${nics%,}
 case $nics in
 *,*)
-	timeout -s KILL 40 pvm-canary -d "${PVM_DISK:-/dev/null}" -c PVMfuzzNoCanary1 -s 2 -j 2 \
-		-n "$nics" > /tmp/fuzz-net.out 2>&1
+	bounded /tmp/fuzz-net.out pvm-canary -d "${PVM_DISK:-/dev/null}" \
+		-c PVMfuzzNoCanary1 -s 2 -j 2 -n "$nics"
+	stuck=$?
 	out=$(cat /tmp/fuzz-net.out)
 	echo "$out" | sed 's/^/# | /'
 	# lost datagrams, or a queue the host stopped serving, are the host's
 	# to cause; a datagram that reaches user space damaged is the guest's
 	damaged=$(echo "$out" | sed -n 's/.* datagrams, \([0-9]*\) damaged$/\1/p' |
 		awk '{ s += $1 } END { print s + 0 }')
-	[ "$damaged" = 0 ]
-	check $? "network: no datagram from ${nics%,*} reached ${nics#*,} damaged ($damaged)"
+	if [ $stuck != 0 ]; then
+		check 1 "network: pvm-canary is stuck in the kernel 10 s after SIGKILL"
+	else
+		[ "$damaged" = 0 ]
+		check $? "network: no datagram from ${nics%,*} reached ${nics#*,} damaged ($damaged)"
+	fi
 	;;
 *)
 	skip "network" "fewer than two NICs are up (${nics:-none})"
