@@ -48,6 +48,12 @@ BAD = (
     ('lockdep', re.compile(r'WARNING: possible (circular|recursive)|inconsistent lock state|'
                            r'BUG: (sleeping function|scheduling while atomic|spinlock)')),
     ('oops', re.compile(r'Oops|\[#\d+\]|kernel BUG at|Unable to handle kernel|BUG: ')),
+    # the kernel's hung-task detector (pvm-fuzz.config: 60 s, then panic)
+    # ends a hung boot early, naming the task and where it waits; the
+    # suite names a tool SIGKILL did not end (spinning in the kernel,
+    # which the detector does not see)
+    ('hang', re.compile(r'INFO: task \S+ blocked for more than \d+ seconds|'
+                        r'hung_task: blocked tasks|^not ok \d+ - .* stuck in the kernel', re.M)),
     ('panic', re.compile(r'Kernel panic')),
     ('corrupt', re.compile(r'mismatch in block')),
 )

@@ -36,6 +36,11 @@ def main():
                       ('# | # stream 0: first mismatch in block 7', 'corrupt')):
         check(kind(OK + line + '\n' + END) == ('bad', why), f'{why} is bad: {line[:40]}')
     check(kind(OK) == ('bad', 'hang'), 'no PVM-DONE is a hang')
+    check(kind('INFO: task kworker/u8:1:29 blocked for more than 60 seconds.\n'
+               'Kernel panic - not syncing: hung_task: blocked tasks\n') == ('bad', 'hang'),
+          'the hung-task detector\'s panic is a hang, not a panic')
+    check(kind(OK + 'not ok 2 - network: pvm-canary is stuck in the kernel 10 s after SIGKILL\n'
+               + END) == ('bad', 'hang'), 'a tool SIGKILL did not end is a hang')
     check(kind(OK + END, timed_out=True) == ('bad', 'hang'), 'a boot past its timeout is a hang')
     check(kind(OK + END, {'violations': '3'}) == ('bad', 'violation'),
           'a device access to an unshared page is bad')
