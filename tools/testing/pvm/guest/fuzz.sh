@@ -10,7 +10,8 @@
 # Each part gets 40 s, then SIGKILL: a host that stops serving a queue
 # only denies service, which it always can. A tool still there 10 s after
 # the kill is stuck in the kernel: the part fails and says where the
-# tool's tasks wait (the campaign counts it as a hang).
+# tool's tasks wait (the campaign counts it as a hang). Both parts fit
+# in the 120 s the fuzz boots give a suite (pvm.timeout).
 #   pvm.blk=MIB,STREAMS   scratch-disk I/O (default 16 MiB, 2 streams)
 . /pvm/lib/tap.sh
 arg=$(pvm_arg blk)

@@ -38,7 +38,7 @@ CLASSES = ('used', 'used-idx', 'avail-event', 'config', 'status', 'vq-conf',
            'give-up')
 RATES = (20, 100, 500, 2000)        # events in 10000 mutated
 KINDS = ('clean', 'refused', 'io-error', 'warn', 'bad')
-APPEND = ('console=ttysclp0 pvm.expect=pv pvm.suites=fuzz pvm.blk=4,2 pvm.timeout=100 '
+APPEND = ('console=ttysclp0 pvm.expect=pv pvm.suites=fuzz pvm.blk=4,2 pvm.timeout=120 '
           'panic=1 kunit.enable=0')
 
 # what makes a boot bad, first match names the reason
