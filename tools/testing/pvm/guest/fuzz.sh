@@ -21,31 +21,6 @@ streams=${arg#*,}
 [ "$streams" != "$arg" ] || streams=2
 plan 2
 
-# bounded OUT TOOL ARGS...: run TOOL for 40 s at most, its output to the
-# file OUT (not a pipe: tasks a kill leaves behind must not hold the
-# suite); fails if TOOL is still there 10 s after the SIGKILL, after
-# printing where each of its tasks waits
-bounded() {
-	out=$1 tool=$2
-	shift
-	timeout -s KILL 40 "$@" > "$out" 2>&1 &
-	t=$! i=0
-	while kill -0 "$t" 2>/dev/null; do
-		if [ "$i" -ge 50 ]; then
-			for pid in $(pidof "$tool"); do
-				echo "# $tool $pid: state $(sed -n 's/^State:\t//p' /proc/$pid/status)," \
-					"waits in $(cat /proc/$pid/wchan 2>/dev/null)"
-				sed 's/^/#   /' /proc/$pid/stack 2>/dev/null
-			done
-			return 1
-		fi
-		sleep 1
-		i=$((i + 1))
-	done
-	wait "$t"
-	return 0
-}
-
 if [ -n "$PVM_DISK" ]; then
 	bounded /tmp/fuzz-blk.out pvm-blkcheck -E -d "$PVM_DISK" -s "$mib" \
 		-j "$streams" -m direct,buffered

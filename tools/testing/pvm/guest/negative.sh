@@ -15,8 +15,10 @@
 #   printed on the console and, where the boot has two NICs, sent in a
 #   datagram; the runner expects the exposure detector's exposed-pool and
 #   exposed-net and its own host-exposed-console counters to be non-zero.
+# - A tool stuck in the kernel (reading the hook "stuck" sleeps 20 s
+#   uninterruptibly): the bounded run of the fuzz suite must report it.
 . /pvm/lib/tap.sh
-plan 10
+plan 13
 
 test_hooks; check $? "the test module is loaded ($hooks)"
 hook=$hooks/dma_bypass
@@ -50,3 +52,12 @@ out=$(pvm-canary -d "$PVM_DISK" -c "$canary" -s 4 -j 1 -l "$@" 2>&1)
 echo "$out" | sed 's/^/# /'
 echo "$out" | grep -q '^ok [0-9]* - leak'
 check $? "the canary was sent to the host on purpose (disk and console)"
+bounded_kill=2 bounded /tmp/stuck.out cat $hooks/stuck > /tmp/stuck.why
+rc=$?
+sed 's/^/# /' /tmp/stuck.why
+[ $rc = 1 ]
+check $? "a tool SIGKILL does not end is reported stuck (bounded)"
+grep -q 'state D' /tmp/stuck.why
+check $? "the report says where it waits (state D)"
+bounded_kill=1 bounded /tmp/killed.out sleep 30 > /dev/null
+check $? "a tool SIGKILL ends is not reported stuck (bounded)"

@@ -26,12 +26,17 @@
  *	  echo off > leak_slot		unmap it
  *	  cat leak_slot			the device, or "off"
  *
+ * stuck: reading it sleeps 20 s uninterruptibly, as a task stuck in the
+ *	kernel does: a SIGKILL does not end the reader before.  The suites'
+ *	bounded runs (lib/tap.sh) must report such a tool as stuck.
+ *
  * Everything is undone when the module is removed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blkdev.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/fs.h>
@@ -232,12 +237,21 @@ static int iske_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(iske);
 
+static int stuck_show(struct seq_file *m, void *v)
+{
+	msleep(20 * MSEC_PER_SEC);
+	seq_puts(m, "woke\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stuck);
+
 static int __init pvm_test_hooks_init(void)
 {
 	hooks_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("iske", 0400, hooks_dir, NULL, &iske_fops);
 	debugfs_create_file("dma_bypass", 0600, hooks_dir, NULL, &bypass_fops);
 	debugfs_create_file("leak_slot", 0600, hooks_dir, NULL, &leak_fops);
+	debugfs_create_file("stuck", 0400, hooks_dir, NULL, &stuck_fops);
 	pr_warn("loaded: test hooks that make this guest misbehave (%s guest)\n",
 		is_prot_virt_guest() ? "protected" : "not a protected");
 	return 0;

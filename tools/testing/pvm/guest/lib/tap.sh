@@ -31,3 +31,28 @@ test_hooks() {
 pool_used() { u=$(counter /sys/kernel/debug/swiotlb/io_tlb_used); echo "${u:-0}"; }
 # the pool check: after the I/O, no more slots in use than $1 before it
 slots_given_back() { sleep 1; [ "$(pool_used)" -le "$1" ]; }
+# bounded OUT TOOL ARGS...: run TOOL for $bounded_kill s (default 40) at
+# most, then SIGKILL it; its output goes to the file OUT (not a pipe:
+# tasks a kill leaves behind must not hold the caller). Fails if TOOL is
+# still there 10 s after the kill, stuck in the kernel, after printing
+# where each of its tasks waits.
+bounded() {
+	b_out=$1 b_tool=$2 b_kill=${bounded_kill:-40}
+	shift
+	timeout -s KILL "$b_kill" "$@" > "$b_out" 2>&1 &
+	b_pid=$! b_i=0
+	while kill -0 "$b_pid" 2>/dev/null; do
+		if [ "$b_i" -ge $((b_kill + 10)) ]; then
+			for p in $(pidof "$b_tool"); do
+				echo "# $b_tool $p: state $(sed -n 's/^State:\t//p' /proc/$p/status)," \
+					"waits in $(cat /proc/$p/wchan 2>/dev/null)"
+				sed 's/^/#   /' /proc/$p/stack 2>/dev/null
+			done
+			return 1
+		fi
+		sleep 1
+		b_i=$((b_i + 1))
+	done
+	wait "$b_pid"
+	return 0
+}
