@@ -19,8 +19,9 @@ its console and the emulator's counters:
             shared (the emulator's violations)
 
 Every boot is reproduced by one command, which the report prints for each
-bad one.  Results go to OUT: results.json, results.md (the table) and
-bad-per-100.svg (bad boots per 100 by class, ours against upstream).
+bad one.  Results go to OUT: results.json, results.md (the table and the
+plot as text) and bad-per-100.svg (bad boots per 100 by class, ours
+against upstream).
 """
 import json
 import os
@@ -202,6 +203,7 @@ def markdown(results, rows, kernels, cmd):
             'divided by --jobs): ' +
             ', '.join(f"{k} {sum(r['seconds'] for r in results if r['kernel'] == k):.0f} s"
                       for k in kernels)]
+    out += ['', '```'] + text_plot(rows, kernels) + ['```']
     bad = [r for r in results if r['kind'] == 'bad']
     out += ['', f'Bad boots: {len(bad)}', '']
     for r in bad:
@@ -212,6 +214,22 @@ def markdown(results, rows, kernels, cmd):
         out += ['', 'Boots with WARNs: ' + ', '.join(f"{r['kernel']}/{r['seed']} ({r['warns']})"
                                                    for r in warned)]
     return '\n'.join(out) + '\n'
+
+
+def text_plot(rows, kernels, width=50):
+    """The plot as text, for results.md and the README: a bar of bad
+    boots per 100 per class and kernel, 100 = width characters."""
+    marks = {'ours': '#', 'upstream': '='}
+    out = ['bad boots per 100, by class of mutated input (' +
+           ', '.join(f"{marks.get(k, '*')} {k}" for k in kernels) + ')', '']
+    for row in rows:
+        for j, k in enumerate(kernels):
+            v = row[k]
+            bar = marks.get(k, '*') * round(width * v['per100'] / 100.0)
+            name = row['class'] if j == 0 else ''
+            out.append(f"{name:<12} {k:<9}|{bar:<{width}}| {v['per100']:5.1f}"
+                       f"  ({v['bad']} of {v['boots']})")
+    return out
 
 
 def svg(rows, kernels):

@@ -63,6 +63,12 @@ def main():
     check(rows['used']['ours']['per100'] == 100.0 and rows['irb']['ours']['per100'] == 0.0 and
           rows['all']['ours']['bad'] == 1 and rows['all']['upstream']['bad'] == 0,
           'the table counts bad boots per 100 by class and kernel')
+    plot = fuzz.text_plot(fuzz.table(res, ['ours', 'upstream']), ['ours', 'upstream'], width=10)
+    bars = [line for line in plot if '|' in line]
+    check(len(bars) == 2 * (len(fuzz.CLASSES) + 1) and
+          any(line.startswith('used ') and '|##########|' in line for line in bars) and
+          any('upstream |          |   0.0' in line for line in bars),
+          'the text plot has a bar per class and kernel, as long as bad per 100')
     svg = fuzz.svg(fuzz.table(res, ['ours', 'upstream']), ['ours', 'upstream'])
     check(svg.startswith('<svg') and svg.count('<rect') >= 2 * len(fuzz.CLASSES),
           'the plot has a bar per class and kernel')
